@@ -1,0 +1,1 @@
+// Module backend: see README layout.

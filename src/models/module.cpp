@@ -1,0 +1,1 @@
+// Module models: see README layout.

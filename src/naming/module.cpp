@@ -1,0 +1,1 @@
+// Module naming: see README layout.

@@ -1,0 +1,1 @@
+// Module pipeline: see README layout.

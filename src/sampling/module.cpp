@@ -1,0 +1,1 @@
+// Module sampling: see README layout.
