@@ -1,1 +1,0 @@
-// Module pipeline: see README layout.
