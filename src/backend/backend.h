@@ -62,12 +62,18 @@ class Backend {
   virtual void activation(const Tensor& x, Tensor& y, Act act) = 0;
   // x [..., 2F] -> y [..., F]: y = x[..., :F] * gelu(x[..., F:]) (erf GELU, as diffusers GEGLU).
   virtual void geglu(const Tensor& x, Tensor& y) = 0;
+  // b has a's shape, or a trailing part of it repeated over a's leading dims (e.g. a position
+  // embedding [L, C] added to [B, L, C]).
   virtual void add(const Tensor& a, const Tensor& b, Tensor& y) = 0;
   // x [N, C, ...] += bias [N, C] broadcast over the spatial dims (ResNet time-embedding add).
   virtual void add_channel_bias(Tensor& x, const Tensor& bias) = 0;
   virtual void scale(const Tensor& x, Tensor& y, float s) = 0;
   // Softmax over the last dimension.
   virtual void softmax(const Tensor& x, Tensor& y) = 0;
+  // Sinusoidal timestep embedding as LDM's timestep_embedding (cos half first): t [N] -> y [N, dim],
+  // y[n, i] = cos(t[n] f_i), y[n, half + i] = sin(t[n] f_i), f_i = exp(-ln(max_period) i / half),
+  // half = dim / 2 (a last zero column when dim is odd). Computed in float32 like torch.
+  virtual void timestep_embedding(const Tensor& t, Tensor& y, float max_period = 10000.f) = 0;
 
   // Multi-head scaled dot-product attention: q [B, Nq, H*D], k, v [B, Nk, H*D] -> out [B, Nq, H*D],
   // scale 1/sqrt(D); `causal` masks keys j > i (CLIP). Must not materialise Nq x Nk for large N.

@@ -1,1 +1,0 @@
-// Module backend: see README layout.

@@ -1,0 +1,97 @@
+// Reference elementwise ops, softmax and the timestep embedding.
+#include <cmath>
+#include <vector>
+
+#include "backend/act.h"
+#include "backend/checks.h"
+#include "backend/ref/ref_backend.h"
+
+namespace easel {
+
+void RefBackend::activation(const Tensor& x, Tensor& y, Act act) {
+  bk::need_f32(x, "activation", "x");
+  bk::need_f32(y, "activation", "y");
+  bk::need_numel(y, x.numel(), "activation", "y");
+  for (int64_t i = 0; i < x.numel(); ++i) y.f32()[i] = float(bk::apply_act(act, x.f32()[i]));
+}
+
+void RefBackend::geglu(const Tensor& x, Tensor& y) {
+  bk::need_f32(x, "geglu", "x");
+  bk::need_f32(y, "geglu", "y");
+  if (x.ndim() < 1 || x.dim(-1) % 2) fail("geglu: x {} needs an even last dimension", shape_str(x.shape()));
+  const int64_t F = x.dim(-1) / 2, M = x.numel() / std::max<int64_t>(1, 2 * F);
+  Shape ys = x.shape();
+  ys.back() = F;
+  bk::need_shape(y, ys, "geglu", "y");
+  for (int64_t m = 0; m < M; ++m)
+    for (int64_t i = 0; i < F; ++i)
+      y.f32()[m * F + i] = float(double(x.f32()[m * 2 * F + i]) * bk::gelu_erf(x.f32()[m * 2 * F + F + i]));
+}
+
+void RefBackend::add(const Tensor& a, const Tensor& b, Tensor& y) {
+  bk::need_f32(a, "add", "a");
+  bk::need_f32(b, "add", "b");
+  bk::need_f32(y, "add", "y");
+  bk::need_numel(y, a.numel(), "add", "y");
+  const int64_t nb = b.numel();
+  bool trailing = b.ndim() <= a.ndim() && nb > 0;
+  for (int i = 1; trailing && i <= b.ndim(); ++i) trailing = b.dim(-i) == a.dim(-i);
+  if (!trailing && nb != a.numel())
+    fail("add: b {} is neither a's shape {} nor a trailing part of it", shape_str(b.shape()), shape_str(a.shape()));
+  for (int64_t i = 0; i < a.numel(); ++i) y.f32()[i] = a.f32()[i] + b.f32()[i % nb];
+}
+
+void RefBackend::add_channel_bias(Tensor& x, const Tensor& bias) {
+  bk::need_f32(x, "add_channel_bias", "x");
+  bk::need_f32(bias, "add_channel_bias", "bias");
+  if (x.ndim() < 2) fail("add_channel_bias: x {} needs [N, C, ...]", shape_str(x.shape()));
+  const int64_t N = x.dim(0), C = x.dim(1), S = x.numel() / std::max<int64_t>(1, N * C);
+  bk::need_numel(bias, N * C, "add_channel_bias", "bias");
+  for (int64_t nc = 0; nc < N * C; ++nc)
+    for (int64_t s = 0; s < S; ++s) x.f32()[nc * S + s] += bias.f32()[nc];
+}
+
+void RefBackend::scale(const Tensor& x, Tensor& y, float s) {
+  bk::need_f32(x, "scale", "x");
+  bk::need_f32(y, "scale", "y");
+  bk::need_numel(y, x.numel(), "scale", "y");
+  for (int64_t i = 0; i < x.numel(); ++i) y.f32()[i] = x.f32()[i] * s;
+}
+
+void RefBackend::softmax(const Tensor& x, Tensor& y) {
+  bk::need_f32(x, "softmax", "x");
+  bk::need_f32(y, "softmax", "y");
+  bk::need_shape(y, x.shape(), "softmax", "y");
+  if (x.ndim() < 1 || x.dim(-1) < 1) fail("softmax: x {} has no last dimension", shape_str(x.shape()));
+  const int64_t D = x.dim(-1), M = x.numel() / D;
+  std::vector<double> e(static_cast<size_t>(D));
+  for (int64_t m = 0; m < M; ++m) {
+    const float* xp = x.f32() + m * D;
+    double mx = -INFINITY, sum = 0;
+    for (int64_t i = 0; i < D; ++i) mx = std::max(mx, double(xp[i]));
+    for (int64_t i = 0; i < D; ++i) sum += e[i] = std::exp(xp[i] - mx);
+    for (int64_t i = 0; i < D; ++i) y.f32()[m * D + i] = float(e[i] / sum);
+  }
+}
+
+void RefBackend::timestep_embedding(const Tensor& t, Tensor& y, float max_period) {
+  bk::need_f32(t, "timestep_embedding", "t");
+  bk::need_f32(y, "timestep_embedding", "y");
+  bk::need_rank(y, 2, "timestep_embedding", "y");
+  bk::need_numel(t, y.dim(0), "timestep_embedding", "t");
+  const int64_t N = y.dim(0), dim = y.dim(1), half = dim / 2;
+  // float32 throughout, in torch's order: exp((-ln(P) * i) / half), then t * f.
+  const float neg_log = float(-std::log(double(max_period)));
+  for (int64_t n = 0; n < N; ++n) {
+    float* yp = y.f32() + n * dim;
+    for (int64_t i = 0; i < half; ++i) {
+      const float f = std::exp(neg_log * float(i) / float(half));
+      const float a = t.f32()[n] * f;
+      yp[i] = std::cos(a);
+      yp[half + i] = std::sin(a);
+    }
+    if (dim % 2) yp[dim - 1] = 0.f;
+  }
+}
+
+}  // namespace easel

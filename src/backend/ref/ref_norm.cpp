@@ -1,0 +1,63 @@
+// Reference group norm and layer norm: two-pass mean / biased variance in double, as torch.
+#include <cmath>
+
+#include "backend/act.h"
+#include "backend/checks.h"
+#include "backend/ref/ref_backend.h"
+
+namespace easel {
+
+void RefBackend::group_norm(const Tensor& x, Tensor& y, const Tensor& gamma, const Tensor& beta, int groups,
+                            float eps, bool silu) {
+  bk::need_f32(x, "group_norm", "x");
+  bk::need_f32(y, "group_norm", "y");
+  if (x.ndim() < 2) fail("group_norm: x {} needs [N, C, ...]", shape_str(x.shape()));
+  bk::need_shape(y, x.shape(), "group_norm", "y");
+  const int64_t N = x.dim(0), C = x.dim(1), S = x.numel() / std::max<int64_t>(1, N * C);
+  if (groups < 1 || C % groups) fail("group_norm: {} channels not divisible into {} groups", C, groups);
+  bk::need_numel(gamma, C, "group_norm", "gamma");
+  bk::need_numel(beta, C, "group_norm", "beta");
+  const int64_t cg = C / groups;
+  for (int64_t n = 0; n < N; ++n)
+    for (int64_t g = 0; g < groups; ++g) {
+      const int64_t base = (n * C + g * cg) * S, cnt = cg * S;
+      const float* xp = x.f32() + base;
+      double mean = 0, var = 0;
+      for (int64_t i = 0; i < cnt; ++i) mean += xp[i];
+      mean /= double(cnt);
+      for (int64_t i = 0; i < cnt; ++i) var += (xp[i] - mean) * (xp[i] - mean);
+      var /= double(cnt);
+      const double inv = 1.0 / std::sqrt(var + double(eps));
+      float* yp = y.f32() + base;
+      for (int64_t c = 0; c < cg; ++c) {
+        const double ga = gamma.f32()[g * cg + c], be = beta.f32()[g * cg + c];
+        for (int64_t s = 0; s < S; ++s) {
+          double v = (xp[c * S + s] - mean) * inv * ga + be;
+          yp[c * S + s] = float(silu ? bk::silu(v) : v);
+        }
+      }
+    }
+}
+
+void RefBackend::layer_norm(const Tensor& x, Tensor& y, const Tensor& gamma, const Tensor& beta, float eps) {
+  bk::need_f32(x, "layer_norm", "x");
+  bk::need_f32(y, "layer_norm", "y");
+  if (x.ndim() < 1) fail("layer_norm: x must have a feature dimension");
+  bk::need_shape(y, x.shape(), "layer_norm", "y");
+  const int64_t D = x.dim(-1), M = x.numel() / std::max<int64_t>(1, D);
+  bk::need_numel(gamma, D, "layer_norm", "gamma");
+  bk::need_numel(beta, D, "layer_norm", "beta");
+  for (int64_t m = 0; m < M; ++m) {
+    const float* xp = x.f32() + m * D;
+    float* yp = y.f32() + m * D;
+    double mean = 0, var = 0;
+    for (int64_t i = 0; i < D; ++i) mean += xp[i];
+    mean /= double(D);
+    for (int64_t i = 0; i < D; ++i) var += (xp[i] - mean) * (xp[i] - mean);
+    var /= double(D);
+    const double inv = 1.0 / std::sqrt(var + double(eps));
+    for (int64_t i = 0; i < D; ++i) yp[i] = float((xp[i] - mean) * inv * gamma.f32()[i] + beta.f32()[i]);
+  }
+}
+
+}  // namespace easel
