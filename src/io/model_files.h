@@ -13,6 +13,12 @@ namespace easel {
 // checkpoint (.ckpt/.pt/.bin; the state dict may sit under "state_dict"). Tensors keep the file's
 // names and dtypes.
 TensorStore load_weights(const std::string& path);
+// One weights file (safetensors or torch zip), never an index: what shards are loaded with.
+TensorStore load_weights_file(const std::string& path);
+
+// What a file is, from its first bytes: "safetensors", "torch-zip", "index" (a *.index.json),
+// "legacy-torch" (pre-1.6 pickle, unsupported) or "" (unknown).
+std::string detect_weights_format(const std::string& path);
 
 // A diffusers folder: model_index.json + one subfolder per component.
 struct DiffusersComponent {

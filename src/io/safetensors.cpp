@@ -6,9 +6,11 @@
 #include <cstdio>
 #include <cstring>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <vector>
 
 #include "core/error.h"
+#include "core/log.h"
 #include "core/mapped_file.h"
 
 namespace easel {
@@ -16,76 +18,142 @@ namespace easel {
 namespace {
 // A header larger than this is refused before parsing (real files have < 1 MiB headers).
 constexpr uint64_t kMaxHeader = 100ull << 20;
+// JSON nesting deeper than this is refused (a valid header nests 3 levels).
+constexpr int kMaxJsonDepth = 16;
+
+// Parses JSON rejecting duplicate object keys (nlohmann would silently keep the last one,
+// letting two readers of the same file disagree on a tensor's range) and absurd nesting.
+nlohmann::json parse_strict_json(const char* b, const char* e, const std::string& what) {
+  std::vector<std::set<std::string>> open;
+  std::string dup;
+  bool too_deep = false;
+  auto cb = [&](int depth, nlohmann::json::parse_event_t ev, nlohmann::json& v) {
+    using E = nlohmann::json::parse_event_t;
+    if (ev == E::object_start || ev == E::array_start) {
+      if (depth >= kMaxJsonDepth) too_deep = true;
+      if (ev == E::object_start) open.emplace_back();
+    } else if (ev == E::object_end) {
+      if (!open.empty()) open.pop_back();
+    } else if (ev == E::key && !open.empty() && dup.empty()) {
+      if (!open.back().insert(v.get<std::string>()).second) dup = v.get<std::string>();
+    }
+    return true;
+  };
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(b, e, cb);
+  } catch (const std::exception& ex) {
+    fail("{}: header is not valid JSON: {}", what, ex.what());
+  }
+  if (too_deep) fail("{}: header JSON nests deeper than {} levels", what, kMaxJsonDepth);
+  if (!dup.empty()) fail("{}: header JSON has the key '{}' twice", what, dup);
+  return j;
+}
+
+SafetensorsEntry parse_entry(const std::string& name, const nlohmann::json& v, uint64_t data_size,
+                             const std::string& what) {
+  SafetensorsEntry t;
+  t.name = name;
+  if (!v.is_object()) fail("{}: tensor '{}': entry must be an object", what, name);
+  auto dt = v.find("dtype");
+  if (dt == v.end() || !dt->is_string()) fail("{}: tensor '{}': missing string field 'dtype'", what, name);
+  auto dtype = dtype_from_name(dt->get<std::string>());
+  if (!dtype) fail("{}: tensor '{}': unknown dtype '{}'", what, name, dt->get<std::string>());
+  t.dtype = *dtype;
+  auto sh = v.find("shape");
+  if (sh == v.end() || !sh->is_array()) fail("{}: tensor '{}': missing array field 'shape'", what, name);
+  if (sh->size() > 16) fail("{}: tensor '{}': shape has {} dimensions (at most 16)", what, name, sh->size());
+  uint64_t numel = 1;
+  for (auto& d : *sh) {
+    if (!d.is_number_unsigned()) fail("{}: tensor '{}': shape entries must be non-negative integers", what, name);
+    uint64_t x = d.get<uint64_t>();
+    // No real tensor has 2^48 elements; the bound keeps numel * 8 far from overflow.
+    if (x > (1ull << 48) || (x && numel > (1ull << 48) / x))
+      fail("{}: tensor '{}': shape {} is absurdly large", what, name, sh->dump());
+    numel *= x;
+    t.shape.push_back(int64_t(x));
+  }
+  auto off = v.find("data_offsets");
+  if (off == v.end() || !off->is_array() || off->size() != 2 || !(*off)[0].is_number_unsigned() ||
+      !(*off)[1].is_number_unsigned())
+    fail("{}: tensor '{}': 'data_offsets' must be [begin, end] non-negative integers", what, name);
+  t.begin = (*off)[0].get<uint64_t>();
+  t.end = (*off)[1].get<uint64_t>();
+  if (t.begin > t.end || t.end > data_size)
+    fail("{}: tensor '{}': data_offsets [{}, {}] outside the data section ({} bytes)", what, name, t.begin,
+         t.end, data_size);
+  uint64_t need = numel * dtype_size(t.dtype);
+  if (t.end - t.begin != need)
+    fail("{}: tensor '{}': shape {} x {} needs {} bytes but data_offsets span {}", what, name,
+         shape_str(t.shape), dtype_name(t.dtype), need, t.end - t.begin);
+  return t;
+}
 }  // namespace
 
-TensorStore load_safetensors(const std::string& path) {
-  auto file = MappedFile::open(path);
-  const uint8_t* base = file->data();
-  const size_t size = file->size();
-  if (size < 8) fail("{}: not a safetensors file: {} bytes, need at least 8 for the header length", path, size);
+SafetensorsHeader parse_safetensors_header(const uint8_t* base, size_t size, const std::string& what) {
+  if (size < 8) fail("{}: not a safetensors file: {} bytes, need at least 8 for the header length", what, size);
   uint64_t hlen = 0;
-  std::memcpy(&hlen, base, 8);
-  if (hlen > kMaxHeader) fail("{}: safetensors header length {} exceeds the {} byte limit", path, hlen, kMaxHeader);
-  if (hlen > size - 8) fail("{}: safetensors header length {} runs past the end of the file ({} bytes)", path, hlen, size);
-  nlohmann::json header;
-  try {
-    header = nlohmann::json::parse(base + 8, base + 8 + hlen);
-  } catch (const std::exception& e) {
-    fail("{}: safetensors header is not valid JSON: {}", path, e.what());
-  }
-  if (!header.is_object()) fail("{}: safetensors header must be a JSON object", path);
+  for (int i = 7; i >= 0; --i) hlen = hlen << 8 | base[i];
+  if (hlen > kMaxHeader) fail("{}: safetensors header length {} exceeds the {} byte limit", what, hlen, kMaxHeader);
+  if (hlen > size - 8)
+    fail("{}: safetensors header length {} runs past the end of the file ({} bytes)", what, hlen, size);
+  if (hlen < 2 || base[8] != '{') fail("{}: safetensors header must be a JSON object starting with '{{'", what);
+  auto header = parse_strict_json(reinterpret_cast<const char*>(base + 8),
+                                  reinterpret_cast<const char*>(base + 8 + hlen), what);
+  if (!header.is_object()) fail("{}: safetensors header must be a JSON object", what);
 
-  const uint64_t data_start = 8 + hlen;
-  const uint64_t data_size = size - data_start;
-  TensorStore store;
-  store.format = "safetensors";
-  store.path = path;
-  struct Range {
-    uint64_t b, e;
-    std::string name;
-  };
-  std::vector<Range> ranges;
+  SafetensorsHeader h;
+  h.data_start = 8 + hlen;
+  const uint64_t data_size = size - h.data_start;
   for (auto& [name, v] : header.items()) {
     if (name == "__metadata__") {
-      if (!v.is_object()) fail("{}: __metadata__ must be an object of strings", path);
+      if (!v.is_object()) fail("{}: __metadata__ must be an object of strings", what);
       for (auto& [k, s] : v.items()) {
-        if (!s.is_string()) fail("{}: __metadata__['{}'] must be a string", path, k);
-        store.metadata[k] = s.get<std::string>();
+        if (!s.is_string()) fail("{}: __metadata__['{}'] must be a string, got {}", what, k, s.type_name());
+        h.metadata[k] = s.get<std::string>();
       }
       continue;
     }
-    if (!v.is_object()) fail("{}: tensor '{}': entry must be an object", path, name);
-    if (!v.contains("dtype") || !v["dtype"].is_string()) fail("{}: tensor '{}': missing string field 'dtype'", path, name);
-    auto dt = dtype_from_name(v["dtype"].get<std::string>());
-    if (!dt) fail("{}: tensor '{}': unknown dtype '{}'", path, name, v["dtype"].get<std::string>());
-    if (!v.contains("shape") || !v["shape"].is_array()) fail("{}: tensor '{}': missing array field 'shape'", path, name);
-    Shape shape;
-    uint64_t numel = 1;
-    for (auto& d : v["shape"]) {
-      if (!d.is_number_unsigned()) fail("{}: tensor '{}': shape entries must be non-negative integers", path, name);
-      uint64_t x = d.get<uint64_t>();
-      if (x > (1ull << 40) || (x && numel > (1ull << 50) / x)) fail("{}: tensor '{}': absurd shape", path, name);
-      numel *= x;
-      shape.push_back(int64_t(x));
-    }
-    auto& off = v["data_offsets"];
-    if (!off.is_array() || off.size() != 2 || !off[0].is_number_unsigned() || !off[1].is_number_unsigned())
-      fail("{}: tensor '{}': 'data_offsets' must be [begin, end] non-negative integers", path, name);
-    uint64_t b = off[0].get<uint64_t>(), e = off[1].get<uint64_t>();
-    if (b > e || e > data_size)
-      fail("{}: tensor '{}': data_offsets [{}, {}] outside the data section ({} bytes)", path, name, b, e, data_size);
-    uint64_t need = numel * dtype_size(*dt);
-    if (e - b != need)
-      fail("{}: tensor '{}': shape {} x {} needs {} bytes but data_offsets span {}", path, name, shape_str(shape),
-           dtype_name(*dt), need, e - b);
-    ranges.push_back({b, e, name});
-    store.tensors[name] = Tensor::view(shape, *dt, const_cast<uint8_t*>(base + data_start + b), file);
+    h.tensors.push_back(parse_entry(name, v, data_size, what));
   }
-  std::sort(ranges.begin(), ranges.end(), [](const Range& a, const Range& b) { return a.b < b.b; });
-  for (size_t i = 1; i < ranges.size(); ++i)
-    if (ranges[i].b < ranges[i - 1].e && ranges[i].e > ranges[i].b && ranges[i - 1].e > ranges[i - 1].b)
-      fail("{}: tensors '{}' and '{}' overlap", path, ranges[i - 1].name, ranges[i].name);
+  // Overlap check on non-empty ranges sorted by start.
+  std::vector<const SafetensorsEntry*> byoff;
+  for (auto& t : h.tensors)
+    if (t.end > t.begin) byoff.push_back(&t);
+  std::sort(byoff.begin(), byoff.end(), [](auto* a, auto* b) { return a->begin < b->begin; });
+  for (size_t i = 1; i < byoff.size(); ++i)
+    if (byoff[i]->begin < byoff[i - 1]->end)
+      fail("{}: tensors '{}' [{}, {}] and '{}' [{}, {}] overlap", what, byoff[i - 1]->name, byoff[i - 1]->begin,
+           byoff[i - 1]->end, byoff[i]->name, byoff[i]->begin, byoff[i]->end);
+  return h;
+}
+
+TensorStore safetensors_from_memory(const uint8_t* base, size_t size, std::shared_ptr<const void> holder,
+                                    const std::string& what) {
+  auto h = parse_safetensors_header(base, size, what);
+  TensorStore store;
+  store.format = "safetensors";
+  store.path = what;
+  store.metadata = std::move(h.metadata);
+  size_t copied = 0;
+  for (auto& t : h.tensors) {
+    auto* p = const_cast<uint8_t*>(base + h.data_start + t.begin);
+    Tensor v = Tensor::view(t.shape, t.dtype, p, holder);
+    // A header whose length is not a multiple of 8 misaligns the data; typed loads from such a
+    // view would be undefined, so those tensors get an aligned copy.
+    if (reinterpret_cast<uintptr_t>(p) % dtype_size(t.dtype) != 0) {
+      v = v.clone();
+      ++copied;
+    }
+    store.tensors.emplace(t.name, std::move(v));
+  }
+  if (copied) log_debug("{}: {} misaligned tensors copied", what, copied);
   return store;
+}
+
+TensorStore load_safetensors(const std::string& path) {
+  auto file = MappedFile::open(path);
+  return safetensors_from_memory(file->data(), file->size(), file, path);
 }
 
 void save_safetensors(const std::string& path, const std::map<std::string, Tensor>& tensors,
