@@ -1,13 +1,27 @@
 // The CPU backend: oneDNN convolutions / matmuls with weights prepared once, and vectorised,
 // threaded kernels for everything else. Ops not overridden here fall back to the reference loops.
+// Weight-carrying ops keep a reference to the backend (its arena holds their per-call scratch),
+// so the backend must outlive them.
 #pragma once
+#include <oneapi/dnnl/dnnl.hpp>
+
 #include "backend/ref/ref_backend.h"
 
 namespace easel {
 
 class CpuBackend : public RefBackend {
  public:
+  CpuBackend();
   std::string name() const override { return "cpu"; }
+
+  std::unique_ptr<Conv2dOp> make_conv2d(const Tensor& w, const Tensor* b, const Conv2dDesc& d) override;
+  std::unique_ptr<LinearOp> make_linear(const Tensor& w, const Tensor* b) override;
+
+  // The activation layout convolutions run in (inputs / outputs are reordered from / to NCHW).
+  dnnl::memory::format_tag conv_tag() const { return conv_tag_; }
+
+ private:
+  dnnl::memory::format_tag conv_tag_ = dnnl::memory::format_tag::any;
 };
 
 }  // namespace easel
