@@ -1,1 +1,0 @@
-// Module naming: see README layout.
