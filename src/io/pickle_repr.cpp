@@ -32,7 +32,12 @@ void render(const Heap& h, Ref r, int depth, size_t max_len, std::string& out) {
     case Kind::Bool: out += v.i ? "True" : "False"; return;
     case Kind::Int: out += std::to_string(v.i); return;
     case Kind::BigInt: out += v.str; return;
-    case Kind::Float: out += fmt::format("{}", v.f); return;
+    case Kind::Float: {
+      std::string f = fmt::format("{}", v.f);
+      if (f.find_first_of(".eni") == std::string::npos) f += ".0";  // Python spells 1.0 so
+      out += f;
+      return;
+    }
     case Kind::Str: out += v.str.substr(0, max_len); return;
     case Kind::Bytes: out += fmt::format("<{} bytes>", v.str.size()); return;
     case Kind::Tuple: seq(v.items, "(", ")"); return;
