@@ -17,6 +17,14 @@ class CpuBackend : public RefBackend {
   std::unique_ptr<Conv2dOp> make_conv2d(const Tensor& w, const Tensor* b, const Conv2dDesc& d) override;
   std::unique_ptr<LinearOp> make_linear(const Tensor& w, const Tensor* b) override;
 
+  void group_norm(const Tensor& x, Tensor& y, const Tensor& gamma, const Tensor& beta, int groups, float eps,
+                  bool silu) override;
+  void layer_norm(const Tensor& x, Tensor& y, const Tensor& gamma, const Tensor& beta, float eps) override;
+  void activation(const Tensor& x, Tensor& y, Act act) override;
+  void geglu(const Tensor& x, Tensor& y) override;
+  void softmax(const Tensor& x, Tensor& y) override;
+  void attention(const Tensor& q, const Tensor& k, const Tensor& v, Tensor& out, int heads, bool causal) override;
+
   // The activation layout convolutions run in (inputs / outputs are reordered from / to NCHW).
   dnnl::memory::format_tag conv_tag() const { return conv_tag_; }
 
