@@ -43,7 +43,9 @@ TEST(ClipGolden, TextEncoderStates) {
         return Tensor::from({1, L, cfg.hidden}, std::span<const float>(batch.f32() + int64_t(p) * L * cfg.hidden,
                                                                       size_t(L) * cfg.hidden));
       };
-      for (auto& layout : layout_stores(set)) {
+      auto layouts = layout_stores(set);
+      EXPECT_FALSE(layouts.empty()) << "no model file in " << set.dir;
+      for (auto& layout : layouts) {
         for (auto& bname : golden_backends()) {
           auto be = make_backend(bname);
           ClipTextEncoder enc(*be, layout.components.at("text_encoder"), cfg);

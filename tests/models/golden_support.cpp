@@ -7,7 +7,7 @@
 #include <cstdio>
 #include <fstream>
 
-#include "io/safetensors.h"
+#include "naming/canonical_model.h"
 
 namespace easel::test {
 
@@ -46,30 +46,23 @@ std::vector<std::filesystem::path> golden_files(const GoldenSet& s, const std::s
   return out;
 }
 
-namespace {
-// The LDM single file, split by prefix into canonical stores (the naming module's job for every
-// layout; done by hand here so the models are tested on exactly the file's tensors).
-std::map<std::string, TensorStore> split_ldm(const TensorStore& st) {
-  const std::pair<const char*, const char*> prefixes[] = {{"model.diffusion_model.", "unet"},
-                                                          {"first_stage_model.", "vae"},
-                                                          {"cond_stage_model.transformer.", "text_encoder"}};
-  std::map<std::string, TensorStore> out;
-  for (auto& [name, t] : st.tensors)
-    for (auto& [p, comp] : prefixes)
-      if (name.rfind(p, 0) == 0) {
-        TensorStore& c = out[comp];
-        c.format = st.format;
-        c.path = st.path;
-        c.tensors[name.substr(std::string(p).size())] = t;
-      }
-  return out;
-}
-}  // namespace
-
 std::vector<LayoutStores> layout_stores(const GoldenSet& s) {
+  // Every layout the set ships: the LDM single files (<model>.safetensors, .ckpt) and any
+  // diffusers folder, each mapped to canonical names by the naming module.
+  std::vector<std::pair<std::string, std::filesystem::path>> found;
+  for (auto& e : std::filesystem::directory_iterator(s.dir)) {
+    const auto& p = e.path();
+    if (e.is_directory() && std::filesystem::exists(p / "model_index.json"))
+      found.push_back({"diffusers folder", p});
+    else if (e.is_regular_file() && p.stem() == s.model && (p.extension() == ".safetensors" || p.extension() == ".ckpt"))
+      found.push_back({"single-file " + p.extension().string().substr(1), p});
+  }
+  std::sort(found.begin(), found.end());
   std::vector<LayoutStores> out;
-  auto single = s.dir / (s.model + ".safetensors");
-  if (std::filesystem::exists(single)) out.push_back({"single-file safetensors", split_ldm(load_safetensors(single))});
+  for (auto& [label, path] : found) {
+    CanonicalModel m = load_model(path.string());
+    out.push_back({label, m.components});
+  }
   return out;
 }
 
@@ -141,6 +134,7 @@ bool check_close(const std::string& tag, const std::string& name, const Tensor& 
   const bool ok = d.rel() <= kMaxRel && d.nmse <= kMaxNmse;
   std::printf("[%s] %-28s max_abs %.3g  rel %.3g  nmse %.3g  %s\n", tag.c_str(), name.c_str(), d.max_abs, d.rel(),
               d.nmse, ok ? "ok" : "FAIL");
+  std::fflush(stdout);  // keep lines whole next to the log on stderr
   if (!ok)
     ADD_FAILURE() << tag << " " << name << ": max_abs " << d.max_abs << " rel " << d.rel() << " nmse " << d.nmse
                   << " (limits rel " << kMaxRel << ", nmse " << kMaxNmse << ")";

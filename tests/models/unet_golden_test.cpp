@@ -37,7 +37,9 @@ TEST(UNetGolden, EpsCases) {
         if (name.size() > 4 && name.compare(name.size() - 4, 4, ".eps") == 0) cases.push_back(name.substr(0, name.size() - 4));
       ASSERT_FALSE(cases.empty()) << jf;
       const UNetConfig cfg = unet_config(set);
-      for (auto& layout : layout_stores(set)) {
+      auto layouts = layout_stores(set);
+      EXPECT_FALSE(layouts.empty()) << "no model file in " << set.dir;
+      for (auto& layout : layouts) {
         for (auto& bname : golden_backends()) {
           auto be = make_backend(bname);
           UNet unet(*be, layout.components.at("unet"), cfg);

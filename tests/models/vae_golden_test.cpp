@@ -23,7 +23,9 @@ TEST(VaeGolden, DecodeEncode) {
       ++files;
       TensorStore g = load_safetensors(std::filesystem::path(jf).replace_extension(".safetensors"));
       const VAEConfig cfg = vae_config(set);
-      for (auto& layout : layout_stores(set)) {
+      auto layouts = layout_stores(set);
+      EXPECT_FALSE(layouts.empty()) << "no model file in " << set.dir;
+      for (auto& layout : layouts) {
         for (auto& bname : golden_backends()) {
           auto be = make_backend(bname);
           const std::string tag = set.model + "/" + jf.filename().string() + "/" + layout.label + "/" + bname;
