@@ -68,7 +68,8 @@ std::string Machine::resolve_global(const std::string& module, const std::string
   if (m == "numpy._core.multiarray") m = "numpy.core.multiarray";
   std::string g = m + "." + name;
   if (!allowed(g)) {
-    std::string shown = g.size() > 120 ? g.substr(0, 120) + "..." : g;
+    std::string shown = module + "." + name;  // as the file spells it
+    if (shown.size() > 120) shown = shown.substr(0, 120) + "...";
     fail("{}: pickle global '{}' is not allowed (at byte {})", what_, shown, pos_);
   }
   return g;
