@@ -1,0 +1,27 @@
+// k-diffusion's DPMSolver (t = -log sigma): the 1/2/3-stage steps shared by DPM fast and DPM
+// adaptive, with the per-step eps cache.
+#pragma once
+#include <map>
+#include <string>
+
+#include "sampling/samplers/common.h"
+
+namespace easel::ksamp {
+
+class DpmSolver {
+ public:
+  explicit DpmSolver(SamplerRun& r) : r_(r) {}
+  static float t_of(float sigma) { return -std::log(sigma); }
+  static float sigma_of(float t) { return std::exp(-t); }
+  using Cache = std::map<std::string, Tensor>;
+
+  Tensor eps(Cache& c, const std::string& key, const Tensor& x, float t);
+  Tensor step1(Cache& c, const Tensor& x, float t, float tn);
+  Tensor step2(Cache& c, const Tensor& x, float t, float tn, float r1 = 0.5f);
+  Tensor step3(Cache& c, const Tensor& x, float t, float tn, float r1 = float(1.0 / 3), float r2 = float(2.0 / 3));
+
+ private:
+  SamplerRun& r_;
+};
+
+}  // namespace easel::ksamp
