@@ -119,6 +119,11 @@ TEST(RngImage, ShapeChecksAndResizeIdentity) {
   for (int ch = 0; ch < 4; ++ch)
     for (int y = 0; y < 8; ++y)
       for (int x = 0; x < 8; ++x) EXPECT_EQ(c.f32()[(ch * 8 + y) * 8 + x], big.f32()[(ch * 12 + y + 2) * 10 + x + 1]);
+  // A1111's defaults (-1) and sizes under 8 px leave the image's own noise untouched.
+  o.seed_resize_from_h = -1;
+  EXPECT_EQ(0, std::memcmp(ImageRng(o).first().f32(), randn_seeded(RandnSource::Cpu, 5, {4, 8, 8}).f32(), 256 * 4));
+  o.seed_resize_from_h = 4;
+  EXPECT_EQ(0, std::memcmp(ImageRng(o).first().f32(), randn_seeded(RandnSource::Cpu, 5, {4, 8, 8}).f32(), 256 * 4));
   ImageRngOptions bad = o;
   bad.shape = {4, 8};
   EXPECT_THROW(ImageRng{bad}, Error);

@@ -18,9 +18,6 @@ ImageRng::ImageRng(ImageRngOptions opts) : opts_(std::move(opts)) {
   if (opts_.seeds.empty()) fail("ImageRng: no seeds (batch size 0)");
   if (!(opts_.subseed_strength >= 0 && opts_.subseed_strength <= 1))
     fail("ImageRng: variation strength {} outside [0, 1]", opts_.subseed_strength);
-  if (opts_.seed_resize_from_h < 0 || opts_.seed_resize_from_w < 0)
-    fail("ImageRng: resize-seed-from size {}x{} is negative", opts_.seed_resize_from_w,
-         opts_.seed_resize_from_h);
   for (uint64_t seed : opts_.seeds) gens_.push_back(make_generator(opts_.source, seed));
 }
 
@@ -30,9 +27,8 @@ Tensor ImageRng::image_first(size_t i) {
   Shape noise_shape = shape;
   if (opts_.seed_resize_from_h > 0 && opts_.seed_resize_from_w > 0)
     noise_shape = {shape[0], opts_.seed_resize_from_h / 8, opts_.seed_resize_from_w / 8};
-  if (noise_shape[1] <= 0 || noise_shape[2] <= 0)
-    fail("ImageRng: resize-seed-from size {}x{} is under 8 pixels", opts_.seed_resize_from_w,
-         opts_.seed_resize_from_h);
+  // Under 8 px the old-size noise is empty upstream: nothing is pasted onto the canvas.
+  if (noise_shape[1] == 0 || noise_shape[2] == 0) return gens_[i]->randn(shape);
   const bool resized = noise_shape != shape;
 
   Tensor sub;

@@ -17,7 +17,7 @@ struct ImageRngOptions {
   std::vector<uint64_t> seeds;     // one per image of this batch
   std::vector<uint64_t> subseeds;  // variation seeds; images past its end use 0
   double subseed_strength = 0;     // variation strength; 0 = off
-  int64_t seed_resize_from_h = 0;  // pixels; applies when both are > 0
+  int64_t seed_resize_from_h = 0;  // pixels; applies when both are > 0 (A1111 default -1)
   int64_t seed_resize_from_w = 0;
   int64_t eta_noise_seed_delta = 0;  // ENSD: reseeds the generators after the initial noise
 };

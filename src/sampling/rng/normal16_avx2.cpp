@@ -89,7 +89,7 @@ EASEL_AVX2 void normal16_avx2_impl(float* d, int64_t blocks) {
 }
 
 bool have_avx2_fma() {
-  static const bool ok = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+  static const bool ok = (__builtin_cpu_init(), __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"));
   return ok;
 }
 
