@@ -25,6 +25,14 @@ class CpuBackend : public RefBackend {
   void softmax(const Tensor& x, Tensor& y) override;
   void attention(const Tensor& q, const Tensor& k, const Tensor& v, Tensor& out, int heads, bool causal) override;
 
+  void add(const Tensor& a, const Tensor& b, Tensor& y) override;
+  void add_channel_bias(Tensor& x, const Tensor& bias) override;
+  void scale(const Tensor& x, Tensor& y, float s) override;
+  void upsample_nearest2x(const Tensor& x, Tensor& y) override;
+  void concat_channels(const Tensor& a, const Tensor& b, Tensor& y) override;
+  void nchw_to_nlc(const Tensor& x, Tensor& y) override;
+  void nlc_to_nchw(const Tensor& x, Tensor& y, int64_t h, int64_t w) override;
+
   // The activation layout convolutions run in (inputs / outputs are reordered from / to NCHW).
   dnnl::memory::format_tag conv_tag() const { return conv_tag_; }
 
