@@ -125,6 +125,11 @@ Ref Machine::call(Ref f, Ref args_ref) {
       t.shape.push_back(s.i);
       t.stride.push_back(st.i);
     }
+    // The element count must fit comfortably in 64 bits before anyone multiplies by it.
+    uint64_t numel = 1;
+    for (int64_t d : t.shape)
+      if (d && numel > (1ull << 48) / uint64_t(d)) error("tensor has more than 2^48 elements");
+      else numel *= uint64_t(d);
     return make(std::move(t));
   }
   if (g == "torch._utils._rebuild_parameter" || g == "torch._utils._rebuild_parameter_with_state") {
