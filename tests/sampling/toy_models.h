@@ -32,9 +32,11 @@ class ReplayNoise : public NoiseSource {
   explicit ReplayNoise(Tensor list) : list_(std::move(list)) {}
   Tensor next(const Shape& shape) override {
     const int64_t n = shape_numel(shape), per = list_.numel() / list_.dim(0);
-    if (n != per) throw std::runtime_error("ReplayNoise: draw of " + shape_str(shape) + " but stored draws hold " + std::to_string(per));
+    // A batch draw repeats the stored draw for every image (the oracle stores one per draw).
+    if (n % per != 0) throw std::runtime_error("ReplayNoise: draw of " + shape_str(shape) + " but stored draws hold " + std::to_string(per));
     if (draws >= list_.dim(0)) throw std::runtime_error("ReplayNoise: out of stored noise");
-    Tensor t = Tensor::from(shape, {list_.f32() + draws * per, size_t(per)});
+    Tensor t = Tensor::empty(shape);
+    for (int64_t b = 0; b < n / per; ++b) std::memcpy(t.f32() + b * per, list_.f32() + draws * per, size_t(per) * sizeof(float));
     ++draws;
     return t;
   }
