@@ -8,6 +8,7 @@
 #include "backend/checks.h"
 #include "backend/cpu/cpu_backend.h"
 #include "backend/cpu/dnnl_common.h"
+#include "backend/cpu/transpose.h"
 #include "core/log.h"
 
 namespace easel {
@@ -61,13 +62,24 @@ class DnnlConv2d : public Conv2dOp {
     ArenaScope scope(be_.arena());
     memory xs = mem(plain(x.shape(), tag::nchw), x.raw()), yd = mem(plain(ys, tag::nchw), y.raw());
     memory src = xs, dst = yd;
+    const int64_t S = x.dim(2) * x.dim(3), So = ys[2] * ys[3];
     if (p.src_reorder) {
-      src = mem(p.src_md, be_.arena().alloc({int64_t(p.src_md.get_size())}, DType::U8).raw());
-      p.to_src.execute(stream(), xs, src);
+      float* buf = be_.arena().alloc({int64_t(p.src_md.get_size() / 4)}).f32();
+      src = mem(p.src_md, buf);
+      if (p.src_block)
+        cpu::nchw_to_blocked(x.f32(), buf, x.dim(0), Ci_, S, p.src_block);
+      else
+        p.to_src.execute(stream(), xs, src);
     }
-    if (p.dst_reorder) dst = mem(p.dst_md, be_.arena().alloc({int64_t(p.dst_md.get_size())}, DType::U8).raw());
+    float* dbuf = nullptr;
+    if (p.dst_reorder) {
+      dbuf = be_.arena().alloc({int64_t(p.dst_md.get_size() / 4)}).f32();
+      dst = mem(p.dst_md, dbuf);
+    }
     if (residual) {
-      if (p.dst_reorder) {
+      if (p.dst_reorder && p.dst_block) {
+        cpu::nchw_to_blocked(residual->f32(), dbuf, ys[0], Co_, So, p.dst_block);
+      } else if (p.dst_reorder) {
         memory r = mem(plain(ys, tag::nchw), residual->raw());
         p.to_dst.execute(stream(), r, dst);
       }
@@ -80,7 +92,12 @@ class DnnlConv2d : public Conv2dOp {
       args[DNNL_ARG_SCRATCHPAD] =
           mem(p.scratch_md, be_.arena().alloc({int64_t(p.scratch_md.get_size())}, DType::U8).raw());
     p.prim.execute(stream(), args);
-    if (p.dst_reorder) p.from_dst.execute(stream(), dst, yd);
+    if (p.dst_reorder && p.dst_block) {
+      stream().wait();
+      cpu::blocked_to_nchw(dbuf, y.f32(), ys[0], Co_, So, p.dst_block);
+    } else if (p.dst_reorder) {
+      p.from_dst.execute(stream(), dst, yd);
+    }
     stream().wait();
   }
 
@@ -90,6 +107,7 @@ class DnnlConv2d : public Conv2dOp {
     memory::desc src_md, dst_md, scratch_md;
     memory wei;
     bool src_reorder = false, dst_reorder = false;
+    int64_t src_block = 0, dst_block = 0;  // channel block when the layout is nChw{8,16}c exactly
     dnnl::reorder to_src, to_dst, from_dst;
   };
 
@@ -115,6 +133,14 @@ class DnnlConv2d : public Conv2dOp {
     return {desc, attr, engine()};
   }
 
+  // The channel block when `md` is exactly nChw16c / nChw8c of `s` (channels a multiple of the
+  // block), or C for NHWC (one block of all channels); 0 for other layouts (oneDNN reorders).
+  static int64_t block_of(const memory::desc& md, const Shape& s) {
+    for (auto [t, b] : {std::pair{tag::nChw16c, int64_t(16)}, std::pair{tag::nChw8c, int64_t(8)}})
+      if (s[1] % b == 0 && md == plain(s, t)) return b;
+    return md == plain(s, tag::nhwc) ? s[1] : 0;
+  }
+
   Plan& plan(const Shape& xs, bool residual, int threads) {
     auto key = std::make_tuple(xs[0], xs[2], xs[3], residual, threads);
     auto it = plans_.find(key);
@@ -128,6 +154,8 @@ class DnnlConv2d : public Conv2dOp {
     const auto xs_md = plain(xs, tag::nchw), ys_md = plain(output_shape(xs), tag::nchw);
     p.src_reorder = p.src_md != xs_md;
     p.dst_reorder = p.dst_md != ys_md;
+    p.src_block = block_of(p.src_md, xs);
+    p.dst_block = block_of(p.dst_md, output_shape(xs));
     if (p.src_reorder) p.to_src = dnnl::reorder(dnnl::reorder::primitive_desc(engine(), xs_md, engine(), p.src_md));
     if (p.dst_reorder) {
       p.to_dst = dnnl::reorder(dnnl::reorder::primitive_desc(engine(), ys_md, engine(), p.dst_md));

@@ -4,25 +4,13 @@
 
 #include "backend/checks.h"
 #include "backend/cpu/cpu_backend.h"
+#include "backend/cpu/transpose.h"
 #include "core/thread_pool.h"
 
 namespace easel {
 namespace {
 
 constexpr int64_t kGrain = 1 << 15;  // elements worth a thread hand-off
-
-// dst[l * C + c] = src[c * L + l] for one image, in 32 x 32 tiles.
-void transpose(const float* src, float* dst, int64_t C, int64_t L) {
-  constexpr int64_t T = 32;
-  const int64_t tc = (C + T - 1) / T, tl = (L + T - 1) / T;
-  parallel_for(tc * tl, [&](int64_t lo, int64_t hi) {
-    for (int64_t t = lo; t < hi; ++t) {
-      const int64_t c0 = t / tl * T, l0 = t % tl * T, c1 = std::min(C, c0 + T), l1 = std::min(L, l0 + T);
-      for (int64_t l = l0; l < l1; ++l)
-        for (int64_t c = c0; c < c1; ++c) dst[l * C + c] = src[c * L + l];
-    }
-  }, std::max<int64_t>(1, kGrain / (T * T)));
-}
 
 }  // namespace
 
@@ -127,7 +115,7 @@ void CpuBackend::nchw_to_nlc(const Tensor& x, Tensor& y) {
   const int64_t N = x.dim(0), C = x.dim(1), L = x.dim(2) * x.dim(3);
   bk::need_shape(y, {N, L, C}, "nchw_to_nlc", "y");
   if (x.raw() == y.raw()) fail("nchw_to_nlc: y must not alias x");
-  for (int64_t n = 0; n < N; ++n) transpose(x.f32() + n * C * L, y.f32() + n * C * L, C, L);
+  cpu::transpose_batched(x.f32(), y.f32(), N, C, L);
 }
 
 void CpuBackend::nlc_to_nchw(const Tensor& x, Tensor& y, int64_t h, int64_t w) {
@@ -138,7 +126,7 @@ void CpuBackend::nlc_to_nchw(const Tensor& x, Tensor& y, int64_t h, int64_t w) {
   if (h * w != L) fail("nlc_to_nchw: {} tokens is not {}x{}", L, h, w);
   bk::need_shape(y, {N, C, h, w}, "nlc_to_nchw", "y");
   if (x.raw() == y.raw()) fail("nlc_to_nchw: y must not alias x");
-  for (int64_t n = 0; n < N; ++n) transpose(x.f32() + n * C * L, y.f32() + n * C * L, L, C);
+  cpu::transpose_batched(x.f32(), y.f32(), N, L, C);
 }
 
 }  // namespace easel

@@ -1,0 +1,14 @@
+// Threaded tiled transposes shared by the layout ops and the convolution's activation reorders.
+#pragma once
+#include <cstdint>
+
+namespace easel::cpu {
+
+// For each of `batch` matrices: dst[l * C + c] = src[c * L + l] (src [C, L] -> dst [L, C]).
+void transpose_batched(const float* src, float* dst, int64_t batch, int64_t C, int64_t L);
+
+// NCHW <-> channel-blocked nChw{B}c (C a multiple of B), S = H * W.
+void nchw_to_blocked(const float* src, float* dst, int64_t N, int64_t C, int64_t S, int64_t B);
+void blocked_to_nchw(const float* src, float* dst, int64_t N, int64_t C, int64_t S, int64_t B);
+
+}  // namespace easel::cpu
