@@ -42,8 +42,9 @@ struct Value {
 
 // Bounds that keep hostile pickles from exhausting memory or time.
 struct Limits {
-  size_t max_objects = 4u << 20;
-  size_t max_memo = 4u << 20;
+  // A real SD checkpoint's pickle makes ~10 objects per tensor (tens of thousands in all).
+  size_t max_objects = 2u << 20;
+  size_t max_memo = 2u << 20;
   size_t max_stack = 1u << 20;
   size_t max_marks = 1u << 16;
   uint64_t max_work = 1ull << 28;  // abstract steps (opcode + bytes copied/hashed)

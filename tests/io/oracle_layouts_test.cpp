@@ -2,6 +2,7 @@
 // .safetensors (names, dtypes, shapes, bytes); the diffusers folder must load every component.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cstring>
 #include <filesystem>
 
@@ -37,8 +38,14 @@ TEST(OracleLayouts, CkptMatchesSafetensorsBitwise) {
   ASSERT_FALSE(cases.empty()) << "no oracle .ckpt/.safetensors pairs under " << test::oracle_dir();
   for (auto& ck : cases) {
     auto st_path = fs::path(ck).replace_extension(".safetensors").string();
+    auto t0 = std::chrono::steady_clock::now();
     TensorStore a = load_weights(ck.string());
+    auto t1 = std::chrono::steady_clock::now();
     TensorStore b = load_weights(st_path);
+    auto t2 = std::chrono::steady_clock::now();
+    std::printf("load times: %s %.1f ms, %s %.1f ms\n", ck.filename().c_str(),
+                std::chrono::duration<double, std::milli>(t1 - t0).count(), fs::path(st_path).filename().c_str(),
+                std::chrono::duration<double, std::milli>(t2 - t1).count());
     EXPECT_EQ(a.format, "ckpt");
     EXPECT_EQ(b.format, "safetensors");
     ASSERT_EQ(a.tensors.size(), b.tensors.size()) << ck;

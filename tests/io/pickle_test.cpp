@@ -226,11 +226,11 @@ TEST(Pickle, HostileStructureEndsQuickly) {
   EXPECT_NE(err(std::string(100000, '(') + ".").find("nested MARKs"), std::string::npos);
   // A stack of 2M Nones.
   EXPECT_NE(err(std::string(2000000, 'N') + ".").find("stack deeper"), std::string::npos);
-  // 5M distinct memo entries (LONG_BINPUT with fresh indices).
+  // 3M distinct memo entries (LONG_BINPUT with fresh indices).
   {
     Pickle p;
     p.op('N');
-    for (uint32_t i = 0; i < 5000000; ++i) p.op('r').u32(i * 7919u);
+    for (uint32_t i = 0; i < 3000000; ++i) p.op('r').u32(i * 7919u);
     EXPECT_NE(err(p.stop().b).find("memo larger"), std::string::npos);
   }
   // Object count limit (small limit so the test is fast).
