@@ -5,6 +5,7 @@
 
 #include <cstring>
 
+#include "sampling/sampler_registry.h"
 #include "sampling/schedule/schedulers.h"
 #include "sampling_oracle.h"
 
@@ -122,6 +123,32 @@ TEST(Schedule, AllTypes) {
     }
     std::printf("[schedule] %s: %d schedules, %d bit-exact, %d within tolerance, worst %lld ulp\n", s.name.c_str(),
                 t.cases, t.exact, t.within, (long long)t.worst);
+  }
+}
+
+// KDiffusionSampler.get_sigmas per sampler with scheduler "Automatic": the sampler's default
+// schedule and discard_next_to_last_sigma.
+TEST(Schedule, PerSamplerDefaults) {
+  for (auto& s : schedule_sets()) {
+    if (!s.meta.contains("a1111_sampler_sigmas")) continue;
+    const auto k = kernel_of(s.meta);
+    auto model = DiscreteSchedule::sd_default(TorchKernel::Avx2);
+    Tally t;
+    for (const auto& c : s.meta["a1111_sampler_sigmas"]) {
+      auto choice = find_sampler(c["sampler"].get<std::string>());
+      ASSERT_TRUE(choice.sampler) << c["sampler"];
+      const SchedulerDef* eff = effective_scheduler(*choice.sampler, nullptr);
+      if (c["schedule_type"].is_null()) EXPECT_EQ(eff, nullptr) << c["sampler"];
+      else EXPECT_TRUE(eff && eff->label == c["schedule_type"].get<std::string>()) << c["sampler"];
+      EXPECT_EQ(choice.sampler->discard_next_to_last_sigma, c["options"].value("discard_next_to_last_sigma", false));
+      SigmaRequest req;
+      req.steps = c["steps"];
+      req.model = &model;
+      req.kernel = k;
+      t.add(sampler_sigmas(*choice.sampler, req), s.f32(c["tensor"]), allowed_ulps(k), s.name + " " + c["tensor"].get<std::string>());
+    }
+    std::printf("[schedule] %s per-sampler sigmas: %d lists, %d bit-exact, %d within tolerance, worst %lld ulp\n",
+                s.name.c_str(), t.cases, t.exact, t.within, (long long)t.worst);
   }
 }
 

@@ -1,0 +1,157 @@
+// End-to-end txt2img sampling as A1111 runs it (toy eps model wrapped like an SD1.x checkpoint,
+// CFG 7, batch of 2): ImageRng noise, the sampler's default schedule, sampler noise draws, SDE
+// noise-sampler queries (Brownian tree outputs replayed from the oracle), callbacks and final.
+#include <gtest/gtest.h>
+
+#include "sampling/cfg_denoiser.h"
+#include "sampling/rng/image_rng.h"
+#include "sampling/sampler_registry.h"
+#include "sampling/tensor_ops.h"
+#include "sampling_oracle.h"
+#include "toy_models.h"
+
+namespace easel::test {
+namespace {
+
+constexpr double kTol = 2e-5;
+
+bool is_pipeline_set(const nlohmann::json& j) {
+  return j.contains("cases") && j["cases"].is_array() && !j["cases"].empty() && j["cases"][0].contains("seeds") &&
+         j["cases"][0].contains("source");
+}
+
+int64_t ulps(float a, float b) {
+  int32_t ia, ib;
+  std::memcpy(&ia, &a, 4);
+  std::memcpy(&ib, &b, 4);
+  return a == b ? 0 : std::llabs(int64_t(ia) - int64_t(ib));
+}
+
+TEST(A1111Pipeline, Cases) {
+  auto sets = load_case_sets(is_pipeline_set);
+  ASSERT_FALSE(sets.empty());
+  auto model = DiscreteSchedule::sd_default();
+  for (auto& s : sets) {
+    int pass = 0, total = 0;
+    double worst = 0;
+    std::string worst_case;
+    for (const auto& c : s.meta["cases"]) {
+      ++total;
+      const std::string name = c["case"];
+      const auto& tn = c["tensors"];
+      SCOPED_TRACE(name);
+      auto choice = find_sampler(c["sampler"].get<std::string>());
+      ASSERT_TRUE(choice.sampler) << c["sampler"];
+      const SamplerDef& def = *choice.sampler;
+      const SchedulerDef* sched = c.contains("scheduler") ? find_scheduler(c["scheduler"].get<std::string>()) : choice.scheduler;
+      const int steps = c["steps"];
+      Tensor noise0 = s.tensor(tn["noise"]);
+      const int64_t B = noise0.dim(0);
+
+      ImageRngOptions ro;
+      ro.source = c["source"] == "NV" ? RandnSource::Nv : RandnSource::Cpu;
+      ro.shape = {noise0.dim(1), noise0.dim(2), noise0.dim(3)};
+      for (const auto& v : c["seeds"]) ro.seeds.push_back(v.get<uint64_t>());
+      if (c["subseeds"].is_array())
+        for (const auto& v : c["subseeds"]) ro.subseeds.push_back(v.get<uint64_t>());
+      ro.subseed_strength = c.value("subseed_strength", 0.0);
+      ro.eta_noise_seed_delta = def.uses_ensd ? c.value("ensd", int64_t(0)) : 0;
+      ImageRng rng(ro);
+      Tensor init = rng.first();
+      bool ok = true;
+      auto want_noise = s.f32(tn["noise"]);
+      EXPECT_EQ(0, std::memcmp(init.f32(), want_noise.data(), want_noise.size() * 4)) << "initial noise";
+      ok &= std::memcmp(init.f32(), want_noise.data(), want_noise.size() * 4) == 0;
+
+      std::vector<float> table = {-0.4f, 0.1f};
+      CfgConds conds;
+      for (int64_t i = 0; i < B; ++i) {
+        conds.cond.push_back({CondPart{{{int64_t(steps) * 1000, 0}}, 1.0}});
+        conds.uncond.push_back({{int64_t(steps) * 1000, 1}});
+      }
+      conds.scale = 7.0;
+      ModelEval eval = [&](const Tensor& x, const std::vector<float>& t, const std::vector<int>& cond) {
+        Tensor out = Tensor::empty(x.shape());
+        const int64_t per = x.numel() / x.dim(0);
+        for (int64_t r = 0; r < x.dim(0); ++r)
+          for (int64_t k = 0; k < per; ++k)
+            out.f32()[r * per + k] = toy_eps(x.f32()[r * per + k], t[size_t(r)], table[size_t(cond[size_t(r)])]);
+        return out;
+      };
+      CfgDenoiser cfg(WrappedModel(eval, def.wrap, model), conds);
+      SamplerRun run;
+      run.model = &cfg;
+      run.noise = &rng;
+      run.opts = sampler_options(def, SamplerOptions{}, c.value("eta", -1.0));
+      run.schedule = &model;
+      Recorded rec;
+      run.callback = rec.callback();
+      Tensor x = init;
+      int64_t brownian_calls = 0;
+      if (def.kind == SamplerKind::Timestep) {
+        run.timesteps = a1111_timesteps(steps);
+        EXPECT_EQ(run.timesteps, s.i64(tn["timesteps"]));
+      } else {
+        SigmaRequest req;
+        req.steps = steps;
+        req.scheduler = sched;
+        req.model = &model;
+        run.sigmas = sampler_sigmas(def, req);
+        auto want_sig = s.f32(tn["sigmas"]);
+        ASSERT_EQ(run.sigmas.size(), want_sig.size());
+        int64_t wu = 0;
+        for (size_t k = 0; k < want_sig.size(); ++k) wu = std::max(wu, ulps(run.sigmas[k], want_sig[k]));
+        EXPECT_LE(wu, 4) << "sigmas";
+        run.sigma_min = model.sigma_min();
+        run.sigma_max = model.sigma_max();
+        run.n = steps;
+        const float s0 = run.sigmas[0];
+        x = emap([s0](float v) { return v * s0; }, init);
+        if (def.brownian_noise) {
+          ASSERT_TRUE(tn.contains("brownian_noise")) << "SDE case without stored Brownian noise (tree not implemented)";
+          Tensor bn = s.tensor(tn["brownian_noise"]);
+          auto pairs = s.f64(tn["brownian_sigma_pairs"]);
+          run.noise_sampler = [&, bn, pairs](float a, float b) {
+            const int64_t k = brownian_calls++;
+            if (k >= bn.dim(0)) throw std::runtime_error("more Brownian queries than stored");
+            EXPECT_NEAR(a, pairs[size_t(2 * k)], 1e-6 * std::max(1.0, pairs[size_t(2 * k)])) << "query " << k;
+            EXPECT_NEAR(b, pairs[size_t(2 * k + 1)], 1e-6 * std::max(1.0, pairs[size_t(2 * k + 1)])) << "query " << k;
+            const int64_t per = bn.numel() / bn.dim(0);
+            return Tensor::from(x.shape(), {bn.f32() + k * per, size_t(per)});
+          };
+        }
+      }
+      Tensor out = def.fn(run, x);
+      EXPECT_EQ(rng.draws(), c["rng_draws"].get<int64_t>()) << "rng draws";
+      ok &= rng.draws() == c["rng_draws"].get<int64_t>();
+      EXPECT_EQ(cfg.model_calls(), c["n_model_calls"].get<int>()) << "model calls";
+      ok &= cfg.model_calls() == c["n_model_calls"].get<int>();
+      auto want_i = c["callback_i"].get<std::vector<int>>();
+      EXPECT_EQ(rec.i, want_i);
+      ok &= rec.i == want_i;
+      auto want_fin = s.f32(tn["final"]);
+      double r = tol_ratio(out.f32(), want_fin.data(), want_fin.size(), kTol);
+      if (tn.contains("xs")) {
+        auto want_x = s.f32(tn["xs"]), want_d = s.f32(tn["denoised"]);
+        if (rec.xs.size() == want_x.size()) {
+          const size_t per = want_fin.size();
+          for (size_t k = 0; k * per < want_x.size(); ++k) {
+            r = std::max(r, tol_ratio(rec.xs.data() + k * per, want_x.data() + k * per, per, kTol, std::max(1.0, double(rec.sigma[k]))));
+            r = std::max(r, tol_ratio(rec.den.data() + k * per, want_d.data() + k * per, per, kTol));
+          }
+        } else {
+          r = INFINITY;
+        }
+      }
+      EXPECT_LE(r, 1.0) << "trajectory";
+      ok &= r <= 1.0;
+      if (r > worst) worst = r, worst_case = name;
+      pass += ok;
+    }
+    std::printf("[a1111] %s: %d/%d cases pass, worst error %.3g of tolerance (%s)\n", s.name.c_str(), pass, total, worst,
+                worst_case.c_str());
+  }
+}
+
+}  // namespace
+}  // namespace easel::test
