@@ -41,6 +41,17 @@ ClipTextEncoder::ClipTextEncoder(Backend& be, const TensorStore& weights, const 
   w.check_all_used();
 }
 
+double ClipTextEncoder::flops(int batch, int clip_skip) const {
+  const int64_t rows = int64_t(batch) * cfg_.max_positions;
+  double f = 0;
+  for (int i = 0; i < cfg_.layers - (clip_skip - 1); ++i) {
+    const Layer& L = layers_[i];
+    f += L.q.flops(rows) + L.k.flops(rows) + L.v.flops(rows) + L.out.flops(rows) + L.fc1.flops(rows) +
+         L.fc2.flops(rows) + attention_flops(batch, cfg_.max_positions, cfg_.max_positions, cfg_.hidden);
+  }
+  return f;
+}
+
 Tensor ClipTextEncoder::encode(std::span<const int32_t> ids, int batch, int clip_skip, bool final_norm) {
   const int64_t L = cfg_.max_positions, D = cfg_.hidden, B = batch;
   if (batch <= 0 || int64_t(ids.size()) != B * L)

@@ -23,6 +23,8 @@ class ClipTextEncoder {
   // uses the penultimate state without it).
   Tensor encode(std::span<const int32_t> ids, int batch, int clip_skip = 1, bool final_norm = true);
 
+  // Analytic FLOPs of one encode of `batch` sequences.
+  double flops(int batch, int clip_skip = 1) const;
   const ClipTextConfig& config() const { return cfg_; }
   size_t arena_bytes() const { return arena_peak_; }
 

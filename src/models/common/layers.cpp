@@ -1,6 +1,8 @@
 // Layer loading (weights converted by the backend once) and the per-stage activation accounting.
 #include "models/common/layers.h"
 
+#include <algorithm>
+
 #include "core/error.h"
 #include "core/log.h"
 
@@ -10,6 +12,7 @@ void Conv::load(Backend& be, WeightReader& w, const std::string& prefix, int64_t
                 const Conv2dDesc& d, bool bias) {
   cin = ci;
   cout = co;
+  this->k = k;
   const Tensor& wt = w.get(prefix + ".weight", {co, ci, k, k});
   const Tensor* b = bias ? &w.get(prefix + ".bias", {co}) : nullptr;
   op = be.make_conv2d(wt, b, d);
@@ -31,9 +34,12 @@ void Norm::load(WeightReader& w, const std::string& prefix, int64_t channels) {
 
 Stage::Stage(Backend& b, const char* name, size_t& recorded_peak)
     : be(b), arena_(b.arena()), scope_(b.arena()), name_(name), recorded_(recorded_peak),
-      base_(b.arena().in_use()) {}
+      base_(b.arena().in_use()), global_peak_before_(b.arena().peak()) {}
 
 Stage::~Stage() {
+  // Ops may take scratch from the arena too (the CPU backend's reorders), unseen by alloc():
+  // when this stage raised the arena's high-water mark, that mark is this stage's true peak.
+  if (arena_.peak() > global_peak_before_) peak_ = std::max(peak_, arena_.peak() - base_);
   if (peak_ > recorded_) {
     recorded_ = peak_;
     log_info("{}: activation arena {:.1f} MiB", name_, double(peak_) / (1 << 20));

@@ -12,7 +12,7 @@ namespace easel {
 // A convolution made from `<prefix>.weight` [cout, cin, k, k] (+ `<prefix>.bias`).
 struct Conv {
   std::unique_ptr<Conv2dOp> op;
-  int64_t cin = 0, cout = 0;
+  int64_t cin = 0, cout = 0, k = 1;
   void load(Backend& be, WeightReader& w, const std::string& prefix, int64_t cin, int64_t cout, int k,
             const Conv2dDesc& d, bool bias = true);
   // Same-padded k x k convolution with the given stride.
@@ -21,6 +21,8 @@ struct Conv {
     load(be, w, prefix, cin, cout, k, Conv2dDesc::same(k, stride));
   }
   Shape out_shape(const Shape& x) const { return op->output_shape(x); }
+  // Multiply-adds x2 of one evaluation on input shape x.
+  double flops(const Shape& x) const { return 2.0 * double(cin * k * k) * double(shape_numel(out_shape(x))); }
 };
 
 // A linear layer from `<prefix>.weight` [out, in] (+ bias). `kernel_1x1` accepts the LDM
@@ -30,7 +32,11 @@ struct Linear {
   int64_t in = 0, out = 0;
   void load(Backend& be, WeightReader& w, const std::string& prefix, int64_t in, int64_t out, bool bias = true,
             bool kernel_1x1 = false);
+  double flops(int64_t rows) const { return 2.0 * double(rows) * double(in) * double(out); }
 };
+
+// FLOPs of multi-head attention (QK^T and PV) over B x nq queries, nk keys, width c.
+inline double attention_flops(int64_t b, int64_t nq, int64_t nk, int64_t c) { return 4.0 * b * nq * nk * c; }
 
 // GroupNorm / LayerNorm affine parameters as float32.
 struct Norm {
@@ -58,7 +64,7 @@ class Stage {
   ArenaScope scope_;
   const char* name_;
   size_t& recorded_;
-  size_t base_, peak_ = 0;
+  size_t base_, peak_ = 0, global_peak_before_;
 };
 
 }  // namespace easel

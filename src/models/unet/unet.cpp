@@ -126,6 +126,41 @@ Shape UNet::seq_out_shape(const Seq& s, Shape sh) const {
   return sh;
 }
 
+double UNet::seq_flops(const Seq& s, Shape sh, int64_t lc) const {
+  double f = 0;
+  for (auto& l : s) {
+    switch (l->kind) {
+      case Layer::Res: f += l->res.flops(sh); break;
+      case Layer::Attn: f += l->attn.flops(sh, lc); break;
+      case Layer::Down:
+      case Layer::ConvIn: f += l->conv.flops(sh); break;
+      case Layer::Up: f += l->conv.flops({sh[0], sh[1], sh[2] * 2, sh[3] * 2}); break;
+    }
+    sh = layer_out_shape(*l, sh);
+  }
+  return f;
+}
+
+double UNet::flops(int64_t B, int64_t H, int64_t W, int64_t lc) const {
+  double f = time1_.flops(B) + time2_.flops(B);
+  Shape h{B, cfg_.in_channels, H, W};
+  std::vector<Shape> skips;
+  for (auto& s : input_) {
+    f += seq_flops(s, h, lc);
+    h = seq_out_shape(s, h);
+    skips.push_back(h);
+  }
+  f += seq_flops(middle_, h, lc);
+  h = seq_out_shape(middle_, h);
+  for (auto& s : output_) {
+    Shape cat{B, h[1] + skips.back()[1], h[2], h[3]};
+    skips.pop_back();
+    f += seq_flops(s, cat, lc);
+    h = seq_out_shape(s, cat);
+  }
+  return f + out_conv_.flops(h);
+}
+
 void UNet::run_seq(Stage& st, Seq& s, const Tensor& x, Tensor& y, const Tensor& emb, const Tensor& ctx) {
   ArenaScope scope(st.be.arena());
   Tensor cur = x;

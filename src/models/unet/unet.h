@@ -20,6 +20,8 @@ class UNet {
   // continuous; context [B, Lc, context_dim]. Returns the network output [B, out_channels, H, W].
   Tensor forward(const Tensor& x, std::span<const float> timesteps, const Tensor& context);
 
+  // Analytic FLOPs (2 x multiply-adds of convolutions, matmuls and attention) of one forward.
+  double flops(int64_t batch, int64_t h, int64_t w, int64_t context_len) const;
   const UNetConfig& config() const { return cfg_; }
   size_t arena_bytes() const { return arena_peak_; }
 
@@ -28,6 +30,7 @@ class UNet {
   using Seq = std::vector<std::unique_ptr<Layer>>;
   static Shape layer_out_shape(const Layer& l, const Shape& in);
   Shape seq_out_shape(const Seq& s, Shape in) const;
+  double seq_flops(const Seq& s, Shape in, int64_t context_len) const;
   void run_seq(Stage& st, Seq& s, const Tensor& x, Tensor& y, const Tensor& emb, const Tensor& ctx);
 
   Backend& be_;

@@ -47,6 +47,22 @@ void UNetResBlock::forward(Stage& st, const Tensor& x, const Tensor& emb_silu, T
   }
 }
 
+double UNetResBlock::flops(const Shape& x) const {
+  const Shape h = out_shape(x);
+  return in_conv.flops(x) + emb.flops(x[0]) + out_conv.flops(h) + (has_skip ? skip.flops(x) : 0.0);
+}
+
+double UNetTransformer::flops(const Shape& x, int64_t lc) const {
+  const int64_t N = x[0], C = channels, T = x[2] * x[3], rows = N * T;
+  double f = linear ? proj_in_lin.flops(rows) + proj_out_lin.flops(rows) : proj_in_conv.flops(x) + proj_out_conv.flops(x);
+  for (const Block& B : blocks) {
+    f += B.q1.flops(rows) + B.k1.flops(rows) + B.v1.flops(rows) + B.o1.flops(rows) + attention_flops(N, T, T, C);
+    f += B.q2.flops(rows) + B.k2.flops(N * lc) + B.v2.flops(N * lc) + B.o2.flops(rows) + attention_flops(N, T, lc, C);
+    f += B.ff_in.flops(rows) + B.ff_out.flops(rows);
+  }
+  return f;
+}
+
 void UNetTransformer::load(Backend& be, WeightReader& w, const std::string& p, int64_t C, int depth,
                            const UNetConfig& cfg) {
   channels = C;

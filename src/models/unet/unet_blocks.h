@@ -22,6 +22,7 @@ struct UNetResBlock {
   Shape out_shape(const Shape& x) const { return {x[0], cout, x[2], x[3]}; }
   // emb_silu: SiLU(time embedding) [N, time_embed_dim]; y [N, cout, H, W].
   void forward(Stage& st, const Tensor& x, const Tensor& emb_silu, Tensor& y);
+  double flops(const Shape& x) const;
 };
 
 struct UNetTransformer {
@@ -41,6 +42,7 @@ struct UNetTransformer {
             const UNetConfig& cfg);
   // x, y [N, C, H, W]; context [N, Lc, context_dim].
   void forward(Stage& st, const Tensor& x, const Tensor& context, Tensor& y);
+  double flops(const Shape& x, int64_t context_len) const;
 };
 
 }  // namespace easel

@@ -15,6 +15,8 @@ class VaeDecoder {
   // z [B, embed_dim, h, w] (already divided by the scaling factor) -> image [B, out_channels, 8h, 8w]
   // (for 4 levels), unclamped, roughly in [-1, 1].
   Tensor decode(const Tensor& z);
+  // Analytic FLOPs of decoding a latent of shape z.
+  double flops(const Shape& z) const { return chain_.flops(z); }
   size_t arena_bytes() const { return arena_peak_; }
 
  private:
@@ -38,6 +40,7 @@ class VaeEncoder {
   VaeEncoder(Backend& be, const TensorStore& weights, const VAEConfig& cfg);
   // x [B, in_channels, H, W] in [-1, 1], H and W multiples of 2^(levels-1).
   VaeLatentDist encode(const Tensor& x);
+  double flops(const Shape& x) const { return chain_.flops(x); }
   size_t arena_bytes() const { return arena_peak_; }
 
  private:

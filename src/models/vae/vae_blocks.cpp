@@ -16,6 +16,23 @@ Shape VaeLayer::out_shape(const Shape& x) const {
   return x;
 }
 
+double VaeLayer::flops(const Shape& x) const {
+  switch (kind) {
+    case Conv:
+    case NormConv: return conv.flops(x);
+    case Res: {
+      const Shape h = out_shape(x);
+      return conv.flops(x) + conv2.flops(h) + (has_shortcut ? shortcut.flops(x) : 0.0);
+    }
+    case Attn: {
+      const int64_t rows = x[0] * x[2] * x[3];
+      return q.flops(rows) + k.flops(rows) + v.flops(rows) + conv.flops(x) + attention_flops(x[0], x[2] * x[3], x[2] * x[3], x[1]);
+    }
+    case Up: return conv.flops({x[0], x[1], x[2] * 2, x[3] * 2});
+  }
+  return 0;
+}
+
 void VaeLayer::forward(Stage& st, const Tensor& x, Tensor& y, int groups, float eps) {
   Backend& be = st.be;
   ArenaScope scope(be.arena());
@@ -120,6 +137,15 @@ void VaeChain::add_up(Backend& be, WeightReader& w, const std::string& p, int64_
 Shape VaeChain::out_shape(Shape x) const {
   for (auto& l : layers_) x = l.out_shape(x);
   return x;
+}
+
+double VaeChain::flops(Shape x) const {
+  double f = 0;
+  for (auto& l : layers_) {
+    f += l.flops(x);
+    x = l.out_shape(x);
+  }
+  return f;
 }
 
 void VaeChain::run(Stage& st, const Tensor& x, Tensor& y) {

@@ -19,6 +19,7 @@ struct VaeLayer {
   int64_t cout = 0;
   Shape out_shape(const Shape& x) const;
   void forward(Stage& st, const Tensor& x, Tensor& y, int groups, float eps);
+  double flops(const Shape& x) const;
 };
 
 class VaeChain {
@@ -34,6 +35,7 @@ class VaeChain {
   void add_up(Backend& be, WeightReader& w, const std::string& p, int64_t c);
 
   Shape out_shape(Shape x) const;
+  double flops(Shape x) const;
   // x is read only; y [out_shape(x)] is written.
   void run(Stage& st, const Tensor& x, Tensor& y);
 
