@@ -12,6 +12,7 @@ PKGS=(
   nlohmann-json3-dev libcpp-httplib-dev libcli11-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libutf8proc-dev                     # unicode normalisation for the CLIP tokenizer
+  libssl-dev                          # SHA-256 model hashes (libcrypto)
   libsleef-dev                        # SLEEF acos/sin, as torch's AVX2 kernels (A1111 variation seeds)
 )
 missing=()

@@ -28,6 +28,9 @@ int exact_div(const TensorStore& s, int64_t a, int64_t b, const char* what) {
   return int(a / b);
 }
 
+// Floats as their shortest decimal (1e-05, not 9.99999974e-06) in JSON.
+double json_float(float f) { return std::stod(fmt::format("{}", f)); }
+
 }  // namespace
 
 UNetConfig infer_unet_config(const TensorStore& u) {
@@ -174,13 +177,13 @@ nlohmann::json to_json(const UNetConfig& c) {
 nlohmann::json to_json(const VAEConfig& c) {
   return {{"in_channels", c.in_channels}, {"out_channels", c.out_channels}, {"ch", c.ch},
           {"ch_mult", c.ch_mult},         {"num_res_blocks", c.num_res_blocks}, {"z_channels", c.z_channels},
-          {"embed_dim", c.embed_dim},     {"scaling_factor", c.scaling_factor}};
+          {"embed_dim", c.embed_dim},     {"scaling_factor", json_float(c.scaling_factor)}};
 }
 
 nlohmann::json to_json(const ClipTextConfig& c) {
   nlohmann::json j = {{"vocab_size", c.vocab_size}, {"max_positions", c.max_positions}, {"hidden", c.hidden},
                       {"layers", c.layers},         {"heads", c.heads},                 {"intermediate", c.intermediate},
-                      {"act", c.act},               {"eps", c.eps}};
+                      {"act", c.act},               {"eps", json_float(c.eps)}};
   if (c.has_projection) j["projection_dim"] = c.projection_dim;
   return j;
 }
