@@ -53,11 +53,13 @@ class CrossAttention(nn.Module):
         ctx = x if ctx is None else ctx
         b, n, _ = x.shape
         h = self.heads
-        q = self.to_q(x).reshape(b, n, h, -1).transpose(1, 2)
-        k = self.to_k(ctx).reshape(b, ctx.shape[1], h, -1).transpose(1, 2)
-        v = self.to_v(ctx).reshape(b, ctx.shape[1], h, -1).transpose(1, 2)
-        w = torch.softmax(torch.matmul(q, k.transpose(-1, -2)) * self.scale, dim=-1)
-        o = torch.matmul(w, v).transpose(1, 2).reshape(b, n, -1)
+        m = ctx.shape[1]
+        # [b*h, tokens, d] so that one bmm covers all heads; q is pre-scaled (cheaper than scaling w).
+        q = (self.to_q(x) * self.scale).reshape(b, n, h, -1).transpose(1, 2).reshape(b * h, n, -1)
+        k = self.to_k(ctx).reshape(b, m, h, -1).transpose(1, 2).reshape(b * h, m, -1)
+        v = self.to_v(ctx).reshape(b, m, h, -1).transpose(1, 2).reshape(b * h, m, -1)
+        w = torch.softmax(torch.bmm(q, k.transpose(1, 2)), dim=-1)
+        o = torch.bmm(w, v).reshape(b, h, n, -1).transpose(1, 2).reshape(b, n, -1)
         return self.to_out(o)
 
 

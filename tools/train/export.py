@@ -1,0 +1,81 @@
+#!/usr/bin/python3
+# Exports the latest checkpoint of a training folder as models/easel-shapes/: an SD 1.x LDM single
+# file (fp16, EMA weights, __metadata__["easel.config"] with every hyper-parameter the tensor shapes
+# do not show), the CLIP tokenizer files and the evaluation set.
+import argparse
+import hashlib
+import json
+import os
+import shutil
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import torch  # noqa: E402
+
+import common  # noqa: E402
+import evalset  # noqa: E402
+import ldm_file  # noqa: E402
+import st_io  # noqa: E402
+
+REPO = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "../.."))
+
+
+def easel_config(cfg, vocab, step):
+    u, t, v = cfg["unet"], cfg["text_encoder"], cfg["vae"]
+    return {
+        "name": "easel-shapes",
+        "family": "sd1",
+        "image_size": cfg["image_size"],
+        "latent_size": cfg["image_size"] // 8,
+        "prediction_type": "epsilon",
+        "schedule": cfg["schedule"],
+        "unet": dict(u),
+        "vae": dict(v),
+        "text_encoder": dict(t, vocab_size=len(vocab), bos_token_id=vocab["<|startoftext|>"],
+                             eos_token_id=vocab["<|endoftext|>"], pad_token_id=vocab["<|endoftext|>"],
+                             clip_skip_default=1),
+        "tokenizer": "tokenizer/vocab.json + tokenizer/merges.txt (CLIP byte-level BPE, learned from the captions)",
+        "training": {"seed": cfg["seed"], "diffusion_steps": step, "weights": "EMA",
+                     "data": "tools/train/shapes.py procedural scenes, captions from tools/train/captions.py"},
+        "recommended": {"sampler": "Euler a", "steps": 20, "cfg_scale": 7, "width": 128, "height": 128},
+    }
+
+
+def export(d, out):
+    cfg = json.load(open(os.path.join(d, "config.json")))
+    st = torch.load(os.path.join(d, "diffusion.pt"))
+    models = ldm_file.build(cfg)
+    models["unet"].load_state_dict(st["ema_unet"])
+    models["text_encoder"].load_state_dict(st["ema_text_encoder"])
+    models["vae"].load_state_dict(torch.load(os.path.join(d, "vae_final.pt")))
+    sd = {k: v.to(torch.float16) for k, v in ldm_file.join(models).items()}
+    os.makedirs(os.path.join(out, "tokenizer"), exist_ok=True)
+    for f in ("vocab.json", "merges.txt"):
+        shutil.copyfile(os.path.join(d, "tokenizer", f), os.path.join(out, "tokenizer", f))
+    vocab = json.load(open(os.path.join(out, "tokenizer/vocab.json"), encoding="utf-8"))
+    meta = {"format": "pt", "easel.config": json.dumps(easel_config(cfg, vocab, st["step"]), sort_keys=True)}
+    path = os.path.join(out, "easel-shapes.safetensors")
+    st_io.save(sd, path, meta)
+    evalset.write(os.path.join(out, "eval_set.json"))
+    with open(path, "rb") as f:
+        blob = f.read()
+    counts = {c: sum(p.numel() for p in m.parameters()) for c, m in models.items()}
+    print(f"wrote {path}: {len(sd)} tensors, {len(blob) / 1e6:.2f} MB, params {counts}, "
+          f"diffusion step {st['step']}")
+    print(f"sha256 {hashlib.sha256(blob).hexdigest()}")
+    total = sum(os.path.getsize(os.path.join(r, f)) for r, _, fs in os.walk(out) for f in fs)
+    print(f"folder {out}: {total / 1e6:.2f} MB")
+    return path
+
+
+def main():
+    p = argparse.ArgumentParser(description="export a training folder as models/easel-shapes")
+    p.add_argument("--dir", default=os.environ.get("EASEL_TRAIN_DIR", "/work/train-ckpt"))
+    p.add_argument("--out", default=os.path.join(REPO, "models/easel-shapes"))
+    a = p.parse_args()
+    export(a.dir, a.out)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,101 @@
+# Stage 3: train the CLIP text encoder and the UNet together (as a from-scratch LDM) on the cached
+# latents: eps objective on the SD 1.x schedule, min-SNR(5) weighting, 10% caption dropout (empty
+# prompt) for CFG, EMA weights for export. Every random draw is keyed by (seed, step): resumes exactly.
+import copy
+import os
+import time
+
+import numpy as np
+import torch
+
+import bpe
+import captions
+import clip_text
+import common
+import stage_latents
+import unet as unet_mod
+
+BATCH, LR, WARMUP, EMA, DROPOUT, SNR_GAMMA = 32, 2e-4, 500, 0.999, 0.1, 5.0
+
+
+def build(cfg, seed):
+    torch.manual_seed(seed + 1)
+    return unet_mod.UNetModel(cfg["unet"]), clip_text.CLIPTextModel(cfg["text_encoder"])
+
+
+@torch.no_grad()
+def ema_update(ema, model, n):
+    decay = min(EMA, (1 + n) / (10 + n))
+    for pe, p in zip(ema.parameters(), model.parameters()):
+        pe.mul_(decay).add_(p.detach(), alpha=1 - decay)
+
+
+def train(d, cfg, seed, total, n_images, stop, log, ckpt_minutes):
+    path = os.path.join(d, "diffusion.pt")
+    tok = bpe.Tokenizer(os.path.join(d, "tokenizer/vocab.json"), os.path.join(d, "tokenizer/merges.txt"))
+    unet, te = build(cfg, seed)
+    ema_u, ema_t = copy.deepcopy(unet), copy.deepcopy(te)
+    params = list(unet.parameters()) + list(te.parameters())
+    opt = torch.optim.AdamW(params, lr=LR, weight_decay=0.01)
+    step = 0
+    if os.path.exists(path):
+        st = torch.load(path)
+        unet.load_state_dict(st["unet"])
+        te.load_state_dict(st["text_encoder"])
+        ema_u.load_state_dict(st["ema_unet"])
+        ema_t.load_state_dict(st["ema_text_encoder"])
+        opt.load_state_dict(st["opt"])
+        step = st["step"]
+        log(f"diffusion: resumed at step {step}")
+    means, stds, scenes = stage_latents.load_all(d, n_images)
+    ac = common.alphas_cumprod(cfg)
+    snr = ac / (1 - ac)
+    weight = torch.clamp(snr, max=SNR_GAMMA) / snr
+    log(f"diffusion: unet {sum(p.numel() for p in unet.parameters())} + text "
+        f"{sum(p.numel() for p in te.parameters())} params, {len(scenes)} cached images, target {total} steps")
+
+    def save():
+        common.save_atomic({"unet": unet.state_dict(), "text_encoder": te.state_dict(),
+                            "ema_unet": ema_u.state_dict(), "ema_text_encoder": ema_t.state_dict(),
+                            "opt": opt.state_dict(), "step": step}, path)
+
+    timer = common.Timer(ckpt_minutes)
+    t0, s0, acc = time.time(), step, []
+    while step < total:
+        g = common.step_generator(seed, "diffusion", step)
+        rng = np.random.default_rng([seed, 23, step])
+        idx = torch.from_numpy(rng.integers(0, len(scenes), BATCH))
+        texts = ["" if rng.random() < DROPOUT else captions.caption(scenes[i], rng) for i in idx.tolist()]
+        ids = torch.tensor([tok(t) for t in texts])
+        z0 = (means[idx].float() + stds[idx].float() * torch.randn(BATCH, 4, 16, 16, generator=g)) \
+            * common.LATENT_SCALE
+        t = torch.randint(0, ac.shape[0], (BATCH,), generator=g)
+        noise = torch.randn(z0.shape, generator=g)
+        a = ac[t].view(-1, 1, 1, 1)
+        xt = a.sqrt() * z0 + (1 - a).sqrt() * noise
+        for grp in opt.param_groups:
+            grp["lr"] = LR * min(1.0, (step + 1) / WARMUP)
+        eps = unet(xt, t, te(ids))
+        per = (eps - noise).pow(2).mean(dim=(1, 2, 3))
+        loss = (per * weight[t]).mean()
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(params, 1.0)
+        opt.step()
+        step += 1
+        ema_update(ema_u, unet, step)
+        ema_update(ema_t, te, step)
+        acc.append((per.mean().item(), loss.item()))
+        if step % 25 == 0 or step == total:
+            m = np.mean(acc, axis=0)
+            rate = (step - s0) / (time.time() - t0)
+            log(f"diffusion step {step}/{total} mse {m[0]:.4f} weighted {m[1]:.4f} {rate:.3f} it/s "
+                f"({rate * BATCH:.1f} img/s)")
+            acc = []
+        if timer.due() or stop.stop:
+            save()
+            log(f"diffusion: checkpoint at step {step}")
+            if stop.stop:
+                return False
+    save()
+    return True
