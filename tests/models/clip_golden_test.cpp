@@ -31,21 +31,23 @@ TEST(ClipGolden, TextEncoderStates) {
       std::vector<int> prompts;
       for (int p = 0; g.has("p" + std::to_string(p) + ".input_ids"); ++p) prompts.push_back(p);
       ASSERT_FALSE(prompts.empty()) << jf;
-      const ClipTextConfig cfg = clip_config(set);
-      const int B = int(prompts.size()), L = cfg.max_positions;
+      const int B = int(prompts.size());
+      const int L = int(g.at("p" + std::to_string(prompts[0]) + ".input_ids").numel());
       std::vector<int32_t> ids;
       for (int p : prompts) {
         Tensor t = g.at("p" + std::to_string(p) + ".input_ids").to_f32();
         ASSERT_EQ(t.numel(), L) << jf;
         for (int i = 0; i < L; ++i) ids.push_back(int32_t(t.f32()[i]));
       }
-      auto row = [&](const Tensor& batch, int p) {
-        return Tensor::from({1, L, cfg.hidden}, std::span<const float>(batch.f32() + int64_t(p) * L * cfg.hidden,
-                                                                      size_t(L) * cfg.hidden));
-      };
       auto layouts = layout_stores(set);
       EXPECT_FALSE(layouts.empty()) << "no model file in " << set.dir;
       for (auto& layout : layouts) {
+        const ClipTextConfig cfg = clip_config(set, layout);
+        ASSERT_EQ(cfg.max_positions, L) << jf;
+        auto row = [&](const Tensor& batch, int p) {
+          return Tensor::from({1, L, cfg.hidden}, std::span<const float>(batch.f32() + int64_t(p) * L * cfg.hidden,
+                                                                        size_t(L) * cfg.hidden));
+        };
         for (auto& bname : golden_backends()) {
           auto be = make_backend(bname);
           ClipTextEncoder enc(*be, layout.components.at("text_encoder"), cfg);
@@ -85,7 +87,7 @@ TEST(ClipGolden, BadTokenIdFailsClearly) {
   auto layouts = layout_stores(sets[0]);
   ASSERT_FALSE(layouts.empty());
   auto be = make_backend("ref");
-  const ClipTextConfig cfg = clip_config(sets[0]);
+  const ClipTextConfig cfg = clip_config(sets[0], layouts[0]);
   ClipTextEncoder enc(*be, layouts[0].components.at("text_encoder"), cfg);
   std::vector<int32_t> ids(cfg.max_positions, cfg.vocab_size);
   EXPECT_THROW(enc.encode(ids, 1), Error);

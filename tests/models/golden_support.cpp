@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <fstream>
 
+#include "models/infer_config.h"
 #include "naming/canonical_model.h"
 
 namespace easel::test {
@@ -66,59 +67,13 @@ std::vector<LayoutStores> layout_stores(const GoldenSet& s) {
   return out;
 }
 
-UNetConfig unet_config(const GoldenSet& s) {
-  const auto& h = s.hparams.at("unet");
-  UNetConfig c;
-  c.model_channels = h.at("model_channels");
-  c.channel_mult = h.at("channel_mult").get<std::vector<int>>();
-  c.num_res_blocks = h.at("num_res_blocks");
-  // attention_resolutions are downsampling factors: level l has factor 2^l.
-  c.attention_levels.clear();
-  const auto res = h.at("attention_resolutions").get<std::vector<int>>();
-  for (int l = 0; l < int(c.channel_mult.size()); ++l)
-    if (std::find(res.begin(), res.end(), 1 << l) != res.end()) c.attention_levels.push_back(l);
-  const int depth = h.at("transformer_depth");
-  c.transformer_depth.assign(c.channel_mult.size(), 0);
-  for (int l : c.attention_levels) c.transformer_depth[l] = depth;
-  c.transformer_depth_middle = depth;
-  c.num_heads = h.at("num_heads");
-  c.head_dim = -1;
-  c.context_dim = h.at("context_dim");
-  c.linear_projection = h.at("use_linear_in_transformer");
-  c.time_embed_dim = h.at("time_embed_dim");
-  c.norm_groups = h.at("norm_num_groups");
-  c.norm_eps = h.at("norm_eps");
-  c.transformer_norm_eps = h.at("spatial_transformer_groupnorm_eps");
-  c.layer_norm_eps = h.at("layer_norm_eps");
-  return c;
-}
+UNetConfig unet_config(const LayoutStores& l) { return infer_unet_config(l.components.at("unet")); }
+VAEConfig vae_config(const LayoutStores& l) { return infer_vae_config(l.components.at("vae")); }
 
-VAEConfig vae_config(const GoldenSet& s) {
-  const auto& h = s.hparams.at("vae");
-  VAEConfig c;
-  c.ch = h.at("ch");
-  c.ch_mult = h.at("ch_mult").get<std::vector<int>>();
-  c.num_res_blocks = h.at("num_res_blocks");
-  c.z_channels = h.at("z_channels");
-  c.embed_dim = h.at("embed_dim");
-  c.norm_groups = h.at("norm_num_groups");
-  c.eps = h.at("norm_eps");
-  c.scaling_factor = h.at("scaling_factor");
-  return c;
-}
-
-ClipTextConfig clip_config(const GoldenSet& s) {
-  const auto& h = s.hparams.at("text_encoder");
-  ClipTextConfig c;
-  c.hidden = h.at("hidden_size");
-  c.layers = h.at("num_hidden_layers");
-  c.heads = h.at("num_attention_heads");
-  c.intermediate = h.at("intermediate_size");
-  c.act = h.at("hidden_act");
-  c.eps = h.at("layer_norm_eps");
-  c.vocab_size = h.at("vocab_size");
-  c.max_positions = h.at("max_position_embeddings");
-  return c;
+ClipTextConfig clip_config(const GoldenSet& s, const LayoutStores& l) {
+  // Head count and activation are not in the shapes; the set's hparams carry them under the
+  // transformers config.json keys, for every layout alike.
+  return infer_clip_text_config(l.components.at("text_encoder"), s.hparams.at("text_encoder"));
 }
 
 std::vector<std::string> golden_backends() { return {"ref", "cpu"}; }

@@ -32,9 +32,10 @@ struct LayoutStores {
 };
 std::vector<LayoutStores> layout_stores(const GoldenSet& s);
 
-UNetConfig unet_config(const GoldenSet& s);
-VAEConfig vae_config(const GoldenSet& s);
-ClipTextConfig clip_config(const GoldenSet& s);
+// Configs inferred from the canonical weights (models/infer_config.h), as the engine does.
+UNetConfig unet_config(const LayoutStores& l);
+VAEConfig vae_config(const LayoutStores& l);
+ClipTextConfig clip_config(const GoldenSet& s, const LayoutStores& l);
 
 // The backends every golden runs on.
 std::vector<std::string> golden_backends();

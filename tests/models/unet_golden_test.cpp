@@ -36,10 +36,10 @@ TEST(UNetGolden, EpsCases) {
       for (auto& [name, t] : g.tensors)
         if (name.size() > 4 && name.compare(name.size() - 4, 4, ".eps") == 0) cases.push_back(name.substr(0, name.size() - 4));
       ASSERT_FALSE(cases.empty()) << jf;
-      const UNetConfig cfg = unet_config(set);
       auto layouts = layout_stores(set);
       EXPECT_FALSE(layouts.empty()) << "no model file in " << set.dir;
       for (auto& layout : layouts) {
+        const UNetConfig cfg = unet_config(layout);
         for (auto& bname : golden_backends()) {
           auto be = make_backend(bname);
           UNet unet(*be, layout.components.at("unet"), cfg);
@@ -68,7 +68,7 @@ TEST(UNetGolden, BadInputsFailClearly) {
   auto layouts = layout_stores(sets[0]);
   ASSERT_FALSE(layouts.empty());
   auto be = make_backend("ref");
-  const UNetConfig cfg = unet_config(sets[0]);
+  const UNetConfig cfg = unet_config(layouts[0]);
   UNet unet(*be, layouts[0].components.at("unet"), cfg);
   std::vector<float> t{1.f};
   Tensor ctx = Tensor::zeros({1, 77, cfg.context_dim});

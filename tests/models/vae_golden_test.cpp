@@ -22,10 +22,10 @@ TEST(VaeGolden, DecodeEncode) {
     for (auto& jf : golden_files(set, "vae")) {
       ++files;
       TensorStore g = load_safetensors(std::filesystem::path(jf).replace_extension(".safetensors"));
-      const VAEConfig cfg = vae_config(set);
       auto layouts = layout_stores(set);
       EXPECT_FALSE(layouts.empty()) << "no model file in " << set.dir;
       for (auto& layout : layouts) {
+        const VAEConfig cfg = vae_config(layout);
         for (auto& bname : golden_backends()) {
           auto be = make_backend(bname);
           const std::string tag = set.model + "/" + jf.filename().string() + "/" + layout.label + "/" + bname;
@@ -67,7 +67,7 @@ TEST(VaeGolden, BadInputsFailClearly) {
   auto layouts = layout_stores(sets[0]);
   ASSERT_FALSE(layouts.empty());
   auto be = make_backend("ref");
-  const VAEConfig cfg = vae_config(sets[0]);
+  const VAEConfig cfg = vae_config(layouts[0]);
   VaeDecoder dec(*be, layouts[0].components.at("vae"), cfg);
   EXPECT_THROW(dec.decode(Tensor::zeros({1, cfg.embed_dim + 1, 4, 4})), Error);
   VaeEncoder enc(*be, layouts[0].components.at("vae"), cfg);
