@@ -1,0 +1,257 @@
+// `easel bench`: times the three SD stages (CLIP encode, UNet eval, VAE decode) on random
+// full-size weights and reports seconds, analytic FLOPs, GFLOP/s, fraction of the measured FP32
+// peak, arena sizes and peak RSS: one line per stage (or --json), to compare between commits.
+#include <sys/resource.h>
+
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <sstream>
+
+#include "backend/backend.h"
+#include "backend/cpu/peak.h"
+#include "cli/command.h"
+#include "core/error.h"
+#include "core/log.h"
+#include "core/thread_pool.h"
+#include "models/clip/clip_text.h"
+#include "models/unet/unet.h"
+#include "models/vae/vae.h"
+#include "naming/arch_layout.h"
+
+namespace {
+using namespace easel;
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+double peak_rss_gb() {
+  rusage r{};
+  getrusage(RUSAGE_SELF, &r);
+  return double(r.ru_maxrss) / (1024.0 * 1024.0);  // ru_maxrss is in KiB on Linux
+}
+
+// Random weights for a tensor list without holding a full copy: every tensor views a shared
+// buffer of its initialisation kind and fan-in, filled once (N(0, 1/fan_in) keeps activations
+// O(1), so no denormals or overflow distort the timings). `dtype` is the stored float type.
+class RandomStore {
+ public:
+  RandomStore(DType dtype, uint64_t seed) : dtype_(dtype), rng_(seed) {}
+  TensorStore make(const std::vector<naming::TensorSpec>& specs) {
+    TensorStore s;
+    s.format = "random";
+    s.path = "<random>";
+    for (auto& t : specs) s.tensors[t.name] = tensor(t);
+    return s;
+  }
+
+ private:
+  Tensor tensor(const naming::TensorSpec& t) {
+    const int64_t n = shape_numel(t.shape);
+    if (t.dtype == DType::I64) {  // position ids
+      Tensor ids = Tensor::empty(t.shape, DType::I64);
+      for (int64_t i = 0; i < n; ++i) static_cast<int64_t*>(ids.raw())[i] = i % t.shape.back();
+      return ids;
+    }
+    int64_t fan_in = 1;
+    for (size_t i = 1; i < t.shape.size(); ++i) fan_in *= t.shape[i];
+    float stdev = 0, mean = 0;
+    switch (t.init) {
+      case naming::Init::Normal: stdev = 1.f / std::sqrt(float(fan_in)); break;
+      case naming::Init::Embedding: stdev = 0.02f; break;
+      case naming::Init::One: mean = 1.f; break;
+      case naming::Init::LogitScale: mean = std::log(1 / 0.07f); break;
+      default: break;
+    }
+    const std::string key = std::to_string(int(t.init)) + "/" + std::to_string(fan_in);
+    Tensor& buf = bufs_[key];
+    if (!buf.defined() || buf.numel() < n) buf = fill(std::max<int64_t>(n, buf.defined() ? buf.numel() : 0), mean, stdev);
+    return Tensor::view(t.shape, dtype_, buf.raw(), buf.holder());
+  }
+  Tensor fill(int64_t n, float mean, float stdev) {
+    Tensor f = Tensor::empty({n});
+    std::normal_distribution<float> nd(0.f, 1.f);
+    for (int64_t i = 0; i < n; ++i) f.f32()[i] = mean + (stdev > 0 ? stdev * nd(rng_) : 0.f);
+    if (dtype_ == DType::F32) return f;
+    Tensor h = Tensor::empty({n}, DType::F16);
+    for (int64_t i = 0; i < n; ++i) static_cast<uint16_t*>(h.raw())[i] = f32_to_f16(f.f32()[i]);
+    return h;
+  }
+  DType dtype_;
+  std::mt19937_64 rng_;
+  std::map<std::string, Tensor> bufs_;
+};
+
+Tensor random_tensor(const Shape& s, std::mt19937_64& rng) {
+  Tensor t = Tensor::empty(s);
+  std::normal_distribution<float> nd(0.f, 1.f);
+  for (auto& v : t.span_f32()) v = nd(rng);
+  return t;
+}
+
+struct StageResult {
+  std::string name, shape;
+  double load_s = 0, first_s = 0, best_s = 0, mean_s = 0, flops = 0, arena_mib = 0, rss_gb = 0;
+  double gflops_s() const { return best_s > 0 ? flops / best_s / 1e9 : 0.0; }
+};
+
+// Runs `fn` once (sizing the arena) and then `repeat` timed times.
+template <typename F>
+void time_stage(StageResult& r, int repeat, bool dry, F&& fn) {
+  if (dry) return;
+  auto t0 = Clock::now();
+  fn();
+  r.first_s = seconds_since(t0);
+  r.best_s = 1e300;
+  double sum = 0;
+  for (int i = 0; i < repeat; ++i) {
+    t0 = Clock::now();
+    fn();
+    const double s = seconds_since(t0);
+    r.best_s = std::min(r.best_s, s);
+    sum += s;
+  }
+  if (repeat == 0) r.best_s = r.first_s;
+  r.mean_s = repeat ? sum / repeat : r.first_s;
+}
+
+int run_bench(const std::vector<std::string>& args) {
+  CLI::App app{"Time CLIP encode, UNet eval and VAE decode of a full-size model with random weights", "easel bench"};
+  std::string arch = "sd15", backend = "cpu", dtype_name_ = "f16", stages_arg = "clip,unet,vae";
+  int threads = 0, size = 512, batch = 2, repeat = 1;
+  bool json = false, random = true, dry = false;
+  app.add_flag("--random", random, "random weights built in memory (the only source for now)");
+  app.add_option("--arch", arch, "architecture of the random weights")->check(CLI::IsMember({"sd15"}));
+  app.add_option("--backend", backend, "compute backend (cpu, ref)");
+  app.add_option("--threads", threads, "compute threads (default: all)")->check(CLI::Range(1, 1024));
+  app.add_option("--size", size, "image size in pixels (latent = size/8)")->check(CLI::Range(64, 4096));
+  app.add_option("--batch", batch, "UNet and CLIP batch (2 = one CFG step)")->check(CLI::Range(1, 64));
+  app.add_option("--repeat", repeat, "timed runs after the first (best is reported)")->check(CLI::Range(0, 100));
+  app.add_option("--dtype", dtype_name_, "stored weight type before conversion")->check(CLI::IsMember({"f16", "f32"}));
+  app.add_option("--stages", stages_arg, "comma-separated subset of clip,unet,vae");
+  app.add_flag("--json", json, "print one JSON object instead of lines");
+  app.add_flag("--dry-run", dry, "build the models and report FLOPs without running them");
+  std::vector<std::string> rev(args.rbegin(), args.rend());
+  try {
+    app.parse(rev);
+  } catch (const CLI::CallForHelp&) {
+    std::printf("%s", app.help().c_str());
+    return 0;
+  } catch (const CLI::ParseError& e) {
+    std::fprintf(stderr, "easel bench: %s\n", e.what());
+    return 2;
+  }
+  if (size % 64 != 0) {
+    std::fprintf(stderr, "easel bench: --size must be a multiple of 64, got %d\n", size);
+    return 2;
+  }
+  std::vector<std::string> stages;
+  for (std::stringstream ss(stages_arg); ss.good();) {
+    std::string s;
+    std::getline(ss, s, ',');
+    if (s != "clip" && s != "unet" && s != "vae") {
+      std::fprintf(stderr, "easel bench: unknown stage '%s' in --stages (expected clip, unet, vae)\n", s.c_str());
+      return 2;
+    }
+    stages.push_back(s);
+  }
+  if (threads > 0) set_num_threads(threads);
+  const int nthreads = num_threads();
+  const double peak = measure_fp32_peak_gflops(nthreads);
+
+  if (!json)
+    std::printf("easel bench: %s random weights (%s), backend %s, %d threads, FP32 peak %.1f GFLOP/s\n", arch.c_str(),
+                dtype_name_.c_str(), backend.c_str(), nthreads, peak);
+  const naming::ArchConfigs cfg = naming::arch_configs(arch);
+  RandomStore rs(dtype_name_ == "f16" ? DType::F16 : DType::F32, 1234);
+  std::mt19937_64 rng(42);
+  const int64_t lat = size / 8;
+  std::vector<StageResult> results;
+  // Each stage gets its own backend so its arena size is that stage's alone; models stay loaded
+  // until the end, as in a generation, so the final peak RSS covers all of them.
+  std::vector<std::unique_ptr<Backend>> backends;
+  std::unique_ptr<ClipTextEncoder> clip;
+  std::unique_ptr<UNet> unet;
+  std::unique_ptr<VaeDecoder> vae;
+  Tensor context = random_tensor({batch, cfg.clip_l.max_positions, cfg.unet.context_dim}, rng);
+  for (auto& s : stages) {
+    backends.push_back(make_backend(backend));
+    Backend& be = *backends.back();
+    StageResult r;
+    r.name = s;
+    auto t0 = Clock::now();
+    if (s == "clip") {
+      {
+        TensorStore w = rs.make(naming::hf_clip_layout(cfg.clip_l));
+        clip = std::make_unique<ClipTextEncoder>(be, w, cfg.clip_l);
+      }
+      r.load_s = seconds_since(t0);
+      const int L = cfg.clip_l.max_positions;
+      std::vector<int32_t> ids(size_t(batch) * L, 49407);
+      std::uniform_int_distribution<int32_t> tok(256, 49000);
+      for (int b = 0; b < batch; ++b) {
+        ids[size_t(b) * L] = 49406;
+        for (int i = 1; i < 20; ++i) ids[size_t(b) * L + i] = tok(rng);
+      }
+      r.shape = fmt::format("b{} x {} tokens", batch, L);
+      r.flops = clip->flops(batch);
+      time_stage(r, repeat, dry, [&] { context = clip->encode(ids, batch); });
+    } else if (s == "unet") {
+      {
+        TensorStore w = rs.make(naming::unet_layout(cfg.unet));
+        unet = std::make_unique<UNet>(be, w, cfg.unet);
+      }
+      r.load_s = seconds_since(t0);
+      Tensor x = random_tensor({batch, cfg.unet.in_channels, lat, lat}, rng);
+      std::vector<float> ts(size_t(batch), 500.f);
+      r.shape = fmt::format("b{} latent {}x{}", batch, lat, lat);
+      r.flops = unet->flops(batch, lat, lat, context.dim(1));
+      time_stage(r, repeat, dry, [&] { unet->forward(x, ts, context); });
+    } else {
+      {
+        TensorStore w = rs.make(naming::vae_layout(cfg.vae));
+        vae = std::make_unique<VaeDecoder>(be, w, cfg.vae);
+      }
+      r.load_s = seconds_since(t0);
+      Tensor z = random_tensor({1, cfg.vae.embed_dim, lat, lat}, rng);
+      r.shape = fmt::format("b1 {}x{} image", size, size);
+      r.flops = vae->flops(z.shape());
+      time_stage(r, repeat, dry, [&] { vae->decode(z); });
+    }
+    r.arena_mib = double(be.arena().peak()) / (1 << 20);
+    r.rss_gb = peak_rss_gb();
+    results.push_back(r);
+    if (!json)
+      std::printf("%-5s %-20s %8.3f s (first %.3f, mean %.3f)  %9.1f GFLOP  %7.1f GFLOP/s  %5.1f%% of peak  arena %7.1f MiB  rss %.2f GB  load %.1f s\n",
+                  r.name.c_str(), r.shape.c_str(), r.best_s, r.first_s, r.mean_s, r.flops / 1e9, r.gflops_s(),
+                  100.0 * r.gflops_s() / peak, r.arena_mib, r.rss_gb, r.load_s);
+    std::fflush(stdout);
+  }
+  if (json) {
+    nlohmann::json j;
+    j["arch"] = arch;
+    j["backend"] = backend;
+    j["threads"] = nthreads;
+    j["size"] = size;
+    j["batch"] = batch;
+    j["weights_dtype"] = dtype_name_;
+    j["fp32_peak_gflops"] = peak;
+    j["peak_rss_gb"] = peak_rss_gb();
+    for (auto& r : results)
+      j["stages"][r.name] = {{"shape", r.shape},          {"seconds", r.best_s},   {"first_seconds", r.first_s},
+                             {"mean_seconds", r.mean_s},   {"flops", r.flops},      {"gflops_per_s", r.gflops_s()},
+                             {"fraction_of_peak", r.gflops_s() / peak}, {"arena_mib", r.arena_mib},
+                             {"rss_gb_after", r.rss_gb},   {"load_seconds", r.load_s}};
+    std::printf("%s\n", j.dump(1).c_str());
+  } else {
+    std::printf("peak RSS %.2f GB\n", peak_rss_gb());
+  }
+  return 0;
+}
+}  // namespace
+
+EASEL_COMMAND("bench", "time CLIP encode, UNet eval and VAE decode on random full-size weights", run_bench);
