@@ -12,6 +12,7 @@
 #include "core/error.h"
 #include "text/attention.h"
 #include "text/conditioning.h"
+#include "text/schedule.h"
 #include "text/tokenizer.h"
 
 namespace {
@@ -188,6 +189,10 @@ int run_prompt(const std::vector<std::string>& args) {
     }
     std::printf("\n");
   }
+  for (auto& sp : plan.cond.subprompts)
+    if (text::schedule_is_ambiguous(sp.text, {steps, hires, old_sched}))
+      std::printf("note: A1111 reads %s either as prompt editing or as literal text, differently from run to run "
+                  "(ambiguous grammar); easel uses prompt editing\n", json(sp.text).dump().c_str());
   print_plan(*tok, "prompt:", plan.cond, plan.emphasis);
   if (!negative.empty()) print_plan(*tok, "negative prompt:", plan.uncond, plan.emphasis);
   return 0;

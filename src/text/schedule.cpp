@@ -1,7 +1,8 @@
 // The schedule grammar (webui's lark grammar) parsed by recursive descent. Inside a bracket group
 // only nested groups, plain text and whitespace may appear; at top level a bracket that does not
-// open a valid group is literal text. Where the upstream Earley parser is ambiguous (e.g. "[a:b:5]]")
-// its choice depends on Python's hash seed; this parser always prefers the group.
+// open a valid group is literal text. Where the upstream Earley parser is ambiguous (a group directly
+// followed by a literal bracket or colon, e.g. "[a:b:5]]") its choice depends on Python's hash
+// seed, so webui itself differs between runs; easel prefers the group unless told otherwise.
 #include "text/schedule.h"
 
 #include <algorithm>
@@ -43,6 +44,15 @@ class Parser {
         size_t j = i;
         Seq group;
         if (parse_group(j, group)) {
+          bool alternate = group.size() == 1 && group[0].kind == Node::Alternate;
+          if (!alternate && literal_follows(j)) {
+            // Upstream may also read the brackets as literal text (then its interior is top-level text).
+            if (literal_when_ambiguous_) {
+              add_text(out, i, i + 1);
+              ++i;
+              continue;
+            }
+          }
           for (auto& g : group) out.push_back(std::move(g));
           i = j;
           continue;
@@ -71,8 +81,23 @@ class Parser {
     return true;
   }
 
+  void set_literal_when_ambiguous(bool v) { literal_when_ambiguous_ = v; }
+
  private:
   const U32String& s_;
+  bool literal_when_ambiguous_ = false;
+
+  // Whether a group closing just before j is followed by a top-level literal that upstream's grammar
+  // could merge with the closing bracket: ] ) : always, ( [ when no group opens there.
+  bool literal_follows(size_t j) {
+    if (j >= s_.size()) return false;
+    char32_t c = s_[j];
+    if (c == ']' || c == ')' || c == ':') return true;
+    if (c != '(' && c != '[') return false;
+    Seq tmp;
+    size_t k = j;
+    return !parse_group(k, tmp);
+  }
 
   static bool is_special(char32_t c) {
     return c == ':' || c == '|' || c == ']' || c == ')' || c == '(' || c == '[' || c == '\\';
@@ -293,7 +318,9 @@ PromptSchedule prompt_schedule(const std::string& prompt, const ScheduleOptions&
   const int N = hires ? *opt.hires_steps : opt.steps;
   U32String s = utf8_decode(prompt);
   Seq tree;
-  if (!Parser(s).parse_start(tree)) return {{N, prompt}};
+  Parser parser(s);
+  parser.set_literal_when_ambiguous(opt.literal_when_ambiguous);
+  if (!parser.parse_start(tree)) return {{N, prompt}};
   Resolver r{opt, N, hires ? double(opt.steps) : 0.0, hires ? 1.0 : 0.0, {}, false};
   r.bounds.insert(N);
   r.visit(tree);
@@ -318,6 +345,12 @@ std::vector<PromptSchedule> get_learned_conditioning_prompt_schedules(const std:
     out.push_back(it->second);
   }
   return out;
+}
+
+bool schedule_is_ambiguous(const std::string& prompt, const ScheduleOptions& opt) {
+  ScheduleOptions lit = opt;
+  lit.literal_when_ambiguous = !opt.literal_when_ambiguous;
+  return prompt_schedule(prompt, opt) != prompt_schedule(prompt, lit);
 }
 
 size_t schedule_index_at(const PromptSchedule& s, int step) {

@@ -18,6 +18,8 @@ struct ScheduleOptions {
   int steps = 20;                    // first pass: total denoiser calls (2x steps for 2nd-order samplers)
   std::optional<int> hires_steps;    // set for the hires-fix pass; numbers then address that pass
   bool use_old_scheduling = false;   // webui's "use_old_scheduling" compatibility option
+  // Upstream ambiguity (see schedule_is_ambiguous): read such schedules as literal text instead.
+  bool literal_when_ambiguous = false;
 };
 
 // The schedule of one prompt. Text that does not parse gives [[steps, text]] unchanged.
@@ -26,6 +28,12 @@ PromptSchedule prompt_schedule(const std::string& prompt, const ScheduleOptions&
 // The batch form: one schedule per prompt (identical prompts are parsed once).
 std::vector<PromptSchedule> get_learned_conditioning_prompt_schedules(const std::vector<std::string>& prompts,
                                                                       const ScheduleOptions& opt);
+
+// Whether webui's own result for this text depends on Python's hash seed: a bracket group directly
+// followed by a literal bracket or ':' can be read as a group or as literal text by webui's
+// ambiguous Earley grammar, and the choice varies between webui processes. True when the two
+// readings give different schedules.
+bool schedule_is_ambiguous(const std::string& prompt, const ScheduleOptions& opt);
 
 // Which entry the sampler uses at denoiser call `step` (0-based counter): the first with
 // step <= end_at_step, else entry 0 (webui's reconstruct_cond_batch).
