@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <random>
@@ -20,6 +21,8 @@
 #include "core/log.h"
 #include "core/thread_pool.h"
 #include "models/clip/clip_text.h"
+#include "models/infer_config.h"
+#include "naming/canonical_model.h"
 #include "models/unet/unet.h"
 #include "models/vae/vae.h"
 #include "naming/arch_layout.h"
@@ -93,6 +96,48 @@ Tensor random_tensor(const Shape& s, std::mt19937_64& rng) {
   return t;
 }
 
+// Where the weights come from: a model file (canonical stores, inferred configs) or random
+// weights of a known architecture. take() hands a component's store over once, so the caller
+// can drop it (and the file mapping behind it) after building the model.
+struct Source {
+  std::string label;
+  UNetConfig unet;
+  VAEConfig vae;
+  ClipTextConfig clip;
+  std::function<TensorStore(const std::string&)> take;
+};
+
+Source random_source(const std::string& arch, DType dtype) {
+  const naming::ArchConfigs a = naming::arch_configs(arch);
+  if (a.clip_l.layers == 0) fail("bench: architecture '{}' has no CLIP ViT-L text encoder (only sd15 is benchmarked)", arch);
+  auto rs = std::make_shared<RandomStore>(dtype, 1234);
+  Source s{fmt::format("{} random weights ({})", arch, dtype == DType::F16 ? "f16" : "f32"), a.unet, a.vae, a.clip_l, {}};
+  s.take = [rs, a](const std::string& c) {
+    if (c == "unet") return rs->make(naming::unet_layout(a.unet));
+    if (c == "vae") return rs->make(naming::vae_layout(a.vae));
+    return rs->make(naming::hf_clip_layout(a.clip_l));
+  };
+  return s;
+}
+
+Source file_source(const std::string& path) {
+  auto m = std::make_shared<CanonicalModel>(load_model(path));
+  Source s;
+  s.label = path;
+  if (m->has("unet")) s.unet = infer_unet_config(m->at("unet"));
+  if (m->has("vae")) s.vae = infer_vae_config(m->at("vae"));
+  if (m->has("text_encoder")) {
+    auto it = m->configs.find("text_encoder");
+    s.clip = infer_clip_text_config(m->at("text_encoder"), it != m->configs.end() ? it->second : nlohmann::json());
+  }
+  s.take = [m](const std::string& c) {
+    TensorStore st = m->at(c);
+    m->components.erase(c);
+    return st;
+  };
+  return s;
+}
+
 struct StageResult {
   std::string name, shape;
   double load_s = 0, first_s = 0, best_s = 0, mean_s = 0, flops = 0, arena_mib = 0, rss_gb = 0;
@@ -120,11 +165,14 @@ void time_stage(StageResult& r, int repeat, bool dry, F&& fn) {
 }
 
 int run_bench(const std::vector<std::string>& args) {
-  CLI::App app{"Time CLIP encode, UNet eval and VAE decode of a full-size model with random weights", "easel bench"};
+  CLI::App app{"Time CLIP encode, UNet eval and VAE decode of a model (default: random full-size SD 1.5 weights)",
+               "easel bench"};
+  std::string model;
   std::string arch = "sd15", backend = "cpu", dtype_name_ = "f16", stages_arg = "clip,unet,vae";
   int threads = 0, size = 512, batch = 2, repeat = 1;
-  bool json = false, random = true, dry = false;
-  app.add_flag("--random", random, "random weights built in memory (the only source for now)");
+  bool json = false, random = false, dry = false;
+  app.add_option("model", model, "weights file or diffusers folder (e.g. from `easel dev make-random`)");
+  app.add_flag("--random", random, "random weights built in memory (the default without MODEL)");
   app.add_option("--arch", arch, "architecture of the random weights")->check(CLI::IsMember({"sd15"}));
   app.add_option("--backend", backend, "compute backend (cpu, ref)");
   app.add_option("--threads", threads, "compute threads (default: all)")->check(CLI::Range(1, 1024));
@@ -145,6 +193,10 @@ int run_bench(const std::vector<std::string>& args) {
     std::fprintf(stderr, "easel bench: %s\n", e.what());
     return 2;
   }
+  if (random && !model.empty()) {
+    std::fprintf(stderr, "easel bench: give either MODEL or --random, not both\n");
+    return 2;
+  }
   if (size % 64 != 0) {
     std::fprintf(stderr, "easel bench: --size must be a multiple of 64, got %d\n", size);
     return 2;
@@ -163,11 +215,10 @@ int run_bench(const std::vector<std::string>& args) {
   const int nthreads = num_threads();
   const double peak = measure_fp32_peak_gflops(nthreads);
 
+  Source src = model.empty() ? random_source(arch, dtype_name_ == "f16" ? DType::F16 : DType::F32) : file_source(model);
   if (!json)
-    std::printf("easel bench: %s random weights (%s), backend %s, %d threads, FP32 peak %.1f GFLOP/s\n", arch.c_str(),
-                dtype_name_.c_str(), backend.c_str(), nthreads, peak);
-  const naming::ArchConfigs cfg = naming::arch_configs(arch);
-  RandomStore rs(dtype_name_ == "f16" ? DType::F16 : DType::F32, 1234);
+    std::printf("easel bench: %s, backend %s, %d threads, FP32 peak %.1f GFLOP/s\n", src.label.c_str(), backend.c_str(),
+                nthreads, peak);
   std::mt19937_64 rng(42);
   const int64_t lat = size / 8;
   std::vector<StageResult> results;
@@ -177,7 +228,7 @@ int run_bench(const std::vector<std::string>& args) {
   std::unique_ptr<ClipTextEncoder> clip;
   std::unique_ptr<UNet> unet;
   std::unique_ptr<VaeDecoder> vae;
-  Tensor context = random_tensor({batch, cfg.clip_l.max_positions, cfg.unet.context_dim}, rng);
+  Tensor context = random_tensor({batch, src.clip.max_positions, src.unet.context_dim}, rng);
   for (auto& s : stages) {
     backends.push_back(make_backend(backend));
     Backend& be = *backends.back();
@@ -186,11 +237,11 @@ int run_bench(const std::vector<std::string>& args) {
     auto t0 = Clock::now();
     if (s == "clip") {
       {
-        TensorStore w = rs.make(naming::hf_clip_layout(cfg.clip_l));
-        clip = std::make_unique<ClipTextEncoder>(be, w, cfg.clip_l);
+        TensorStore w = src.take("text_encoder");
+        clip = std::make_unique<ClipTextEncoder>(be, w, src.clip);
       }
       r.load_s = seconds_since(t0);
-      const int L = cfg.clip_l.max_positions;
+      const int L = src.clip.max_positions;
       std::vector<int32_t> ids(size_t(batch) * L, 49407);
       std::uniform_int_distribution<int32_t> tok(256, 49000);
       for (int b = 0; b < batch; ++b) {
@@ -202,22 +253,22 @@ int run_bench(const std::vector<std::string>& args) {
       time_stage(r, repeat, dry, [&] { context = clip->encode(ids, batch); });
     } else if (s == "unet") {
       {
-        TensorStore w = rs.make(naming::unet_layout(cfg.unet));
-        unet = std::make_unique<UNet>(be, w, cfg.unet);
+        TensorStore w = src.take("unet");
+        unet = std::make_unique<UNet>(be, w, src.unet);
       }
       r.load_s = seconds_since(t0);
-      Tensor x = random_tensor({batch, cfg.unet.in_channels, lat, lat}, rng);
+      Tensor x = random_tensor({batch, src.unet.in_channels, lat, lat}, rng);
       std::vector<float> ts(size_t(batch), 500.f);
       r.shape = fmt::format("b{} latent {}x{}", batch, lat, lat);
       r.flops = unet->flops(batch, lat, lat, context.dim(1));
       time_stage(r, repeat, dry, [&] { unet->forward(x, ts, context); });
     } else {
       {
-        TensorStore w = rs.make(naming::vae_layout(cfg.vae));
-        vae = std::make_unique<VaeDecoder>(be, w, cfg.vae);
+        TensorStore w = src.take("vae");
+        vae = std::make_unique<VaeDecoder>(be, w, src.vae);
       }
       r.load_s = seconds_since(t0);
-      Tensor z = random_tensor({1, cfg.vae.embed_dim, lat, lat}, rng);
+      Tensor z = random_tensor({1, src.vae.embed_dim, lat, lat}, rng);
       r.shape = fmt::format("b1 {}x{} image", size, size);
       r.flops = vae->flops(z.shape());
       time_stage(r, repeat, dry, [&] { vae->decode(z); });
@@ -226,19 +277,18 @@ int run_bench(const std::vector<std::string>& args) {
     r.rss_gb = peak_rss_gb();
     results.push_back(r);
     if (!json)
-      std::printf("%-5s %-20s %8.3f s (first %.3f, mean %.3f)  %9.1f GFLOP  %7.1f GFLOP/s  %5.1f%% of peak  arena %7.1f MiB  rss %.2f GB  load %.1f s\n",
+      std::printf("%-5s %-20s %8.3f s (first %.3f, mean %.3f)  %10.3f GFLOP  %7.1f GFLOP/s  %5.1f%% of peak  arena %7.1f MiB  rss %.2f GB  load %.1f s\n",
                   r.name.c_str(), r.shape.c_str(), r.best_s, r.first_s, r.mean_s, r.flops / 1e9, r.gflops_s(),
                   100.0 * r.gflops_s() / peak, r.arena_mib, r.rss_gb, r.load_s);
     std::fflush(stdout);
   }
   if (json) {
     nlohmann::json j;
-    j["arch"] = arch;
+    j["weights"] = src.label;
     j["backend"] = backend;
     j["threads"] = nthreads;
     j["size"] = size;
     j["batch"] = batch;
-    j["weights_dtype"] = dtype_name_;
     j["fp32_peak_gflops"] = peak;
     j["peak_rss_gb"] = peak_rss_gb();
     for (auto& r : results)

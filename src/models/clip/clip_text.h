@@ -13,8 +13,8 @@ namespace easel {
 
 class ClipTextEncoder {
  public:
-  // `weights` holds canonical names (text_model.*); ops are made (weights converted) here, so
-  // the store may be dropped afterwards.
+  // `weights` holds canonical names (text_model.*); ops are made (weights converted) here and
+  // nothing refers to the store afterwards, so it (and its file mapping) may be dropped.
   ClipTextEncoder(Backend& be, const TensorStore& weights, const ClipTextConfig& cfg);
 
   // ids: batch x max_positions token ids (row-major). Returns [batch, max_positions, hidden] on
