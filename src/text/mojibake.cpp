@@ -54,19 +54,24 @@ int mojibake_seq(const U32String& s, size_t i) {
   return decode_utf8_strict(bytes, tmp) ? len : 0;
 }
 
+// Leads whose mojibake is common enough to fix even inside otherwise sound text: Latin-1 letters
+// (C2, C3), punctuation/kana/common CJK (E2..E9) and emoji (F0). Other leads, e.g. Korean EA..ED
+// in "Brontë…”", are left alone unless the whole text decodes.
+bool common_lead(int lead) { return lead == 0xC2 || lead == 0xC3 || (lead >= 0xE2 && lead <= 0xE9) || lead == 0xF0; }
+
 // Whether the text shows signs of mojibake: C1 controls, or a lead character followed by
-// continuation characters that are not letters (the letters among Windows-1252's 0x80..0xBF are
-// rare after a lead, and real text such as "Brontë…" must survive).
+// continuation characters that include a non-letter (the letters among Windows-1252's 0x80..0xBF
+// are rare after a lead), stricter for three-byte leads outside the common ones.
 bool is_bad(const U32String& s) {
   for (size_t i = 0; i < s.size(); ++i) {
     if (is_c1(s[i])) return true;
     int len = mojibake_seq(s, i);
     if (!len) continue;
     int lead = cp1252_byte(s[i]);
-    if (lead == 0xC2 || lead == 0xC3 || lead == 0xE2) return true;
+    if (lead == 0xC2 || lead == 0xC3) return true;
     bool symbol = false;
     for (int k = 1; k < len; ++k) symbol |= !is_letter(s[i + size_t(k)]);
-    if (symbol && len >= 3) return true;
+    if (symbol && (len == 2 || common_lead(lead))) return true;
   }
   return false;
 }
@@ -99,7 +104,7 @@ U32String fix_one_step(const U32String& s) {
   for (size_t i = 0; i < s.size();) {
     int len = mojibake_seq(s, i);
     int lead = len ? cp1252_byte(s[i]) : 0;
-    if (len && (lead == 0xC2 || lead == 0xC3 || lead >= 0xE2)) {
+    if (len && common_lead(lead)) {
       std::string b;
       for (int k = 0; k < len; ++k) b.push_back(char(cp1252_byte(s[i + size_t(k)])));
       U32String d;
