@@ -1,5 +1,5 @@
-// `easel bench`: times the three SD stages (CLIP encode, UNet eval, VAE decode) on random
-// full-size weights and reports seconds, analytic FLOPs, GFLOP/s, fraction of the measured FP32
+// `easel bench`: times the three SD stages (CLIP encode, UNet eval, VAE decode) of a model file
+// or random full-size SD 1.5 weights and reports seconds, analytic FLOPs, GFLOP/s, fraction of the measured FP32
 // peak, arena sizes and peak RSS: one line per stage (or --json), to compare between commits.
 #include <sys/resource.h>
 

@@ -55,7 +55,9 @@ TEST(ClipGolden, TextEncoderStates) {
           int pass = 0, total = 0;
           // The whole prompt list as one batch: batch rows must not interact.
           Tensor last = enc.encode(ids, B, 1);
+          const size_t reserved = be->arena().reserved();
           Tensor pen = enc.encode(ids, B, 2);
+          EXPECT_EQ(be->arena().reserved(), reserved) << tag << ": the arena grew after the first evaluation";
           for (int p = 0; p < B; ++p) {
             const std::string pn = "p" + std::to_string(prompts[p]);
             total += 2;

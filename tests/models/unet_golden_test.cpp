@@ -45,12 +45,16 @@ TEST(UNetGolden, EpsCases) {
           UNet unet(*be, layout.components.at("unet"), cfg);
           const std::string tag = set.model + "/" + jf.filename().string() + "/" + layout.label + "/" + bname;
           int pass = 0;
+          size_t reserved = 0;
           for (auto& c : cases) {
             const Tensor& x = g.has(c + ".sample") ? g.at(c + ".sample") : g.at("sample");
             const Tensor& ctx = g.has(c + ".context") ? g.at(c + ".context") : g.at("context");
             auto ts = values(g.at(c + ".timesteps"));
             Tensor eps = unet.forward(x.to_f32(), ts, ctx.to_f32());
             pass += check_close(tag, c + ".eps", eps, g.at(c + ".eps"));
+            // Steady state: the first evaluation sized the arena; later ones of the same shape reuse it.
+            if (!reserved) reserved = be->arena().reserved();
+            EXPECT_EQ(be->arena().reserved(), reserved) << tag << " " << c << ": the arena grew after the first evaluation";
           }
           std::printf("[%s] %d/%zu cases pass; arena %.2f MiB\n", tag.c_str(), pass, cases.size(),
                       unet.arena_bytes() / 1048576.0);
