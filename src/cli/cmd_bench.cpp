@@ -21,6 +21,7 @@
 #include "core/log.h"
 #include "core/thread_pool.h"
 #include "models/clip/clip_text.h"
+#include "models/common/op_profiler.h"
 #include "models/infer_config.h"
 #include "naming/canonical_model.h"
 #include "models/unet/unet.h"
@@ -144,9 +145,26 @@ struct StageResult {
   double gflops_s() const { return best_s > 0 ? flops / best_s / 1e9 : 0.0; }
 };
 
+// Where a stage's time went (the last run): per op kind, then the costliest op shapes.
+void print_profile(const ProfilingBackend& p, double stage_s) {
+  auto table = [&](const std::map<std::string, OpStat>& m, size_t limit) {
+    std::vector<std::pair<std::string, OpStat>> v(m.begin(), m.end());
+    std::sort(v.begin(), v.end(), [](auto& a, auto& b) { return a.second.seconds > b.second.seconds; });
+    for (size_t i = 0; i < v.size() && i < limit; ++i) {
+      const OpStat& s = v[i].second;
+      std::printf("    %-64s %5ld calls %8.3f s %5.1f%%", v[i].first.c_str(), s.calls, s.seconds, 100 * s.seconds / stage_s);
+      if (s.flops > 0) std::printf("  %8.1f GFLOP %7.1f GFLOP/s", s.flops / 1e9, s.flops / s.seconds / 1e9);
+      std::printf("\n");
+    }
+  };
+  table(p.by_kind(), 100);
+  std::printf("    -- costliest shapes --\n");
+  table(p.by_shape(), 12);
+}
+
 // Runs `fn` once (sizing the arena) and then `repeat` timed times.
 template <typename F>
-void time_stage(StageResult& r, int repeat, bool dry, F&& fn) {
+void time_stage(StageResult& r, int repeat, bool dry, ProfilingBackend* prof, F&& fn) {
   if (dry) return;
   auto t0 = Clock::now();
   fn();
@@ -154,6 +172,7 @@ void time_stage(StageResult& r, int repeat, bool dry, F&& fn) {
   r.best_s = 1e300;
   double sum = 0;
   for (int i = 0; i < repeat; ++i) {
+    if (prof) prof->reset();
     t0 = Clock::now();
     fn();
     const double s = seconds_since(t0);
@@ -170,7 +189,7 @@ int run_bench(const std::vector<std::string>& args) {
   std::string model;
   std::string arch = "sd15", backend = "cpu", dtype_name_ = "f16", stages_arg = "clip,unet,vae";
   int threads = 0, size = 512, batch = 2, repeat = 1;
-  bool json = false, random = false, dry = false;
+  bool json = false, random = false, dry = false, profile = false;
   app.add_option("model", model, "weights file or diffusers folder (e.g. from `easel dev make-random`)");
   app.add_flag("--random", random, "random weights built in memory (the default without MODEL)");
   app.add_option("--arch", arch, "architecture of the random weights")->check(CLI::IsMember({"sd15"}));
@@ -183,6 +202,7 @@ int run_bench(const std::vector<std::string>& args) {
   app.add_option("--stages", stages_arg, "comma-separated subset of clip,unet,vae");
   app.add_flag("--json", json, "print one JSON object instead of lines");
   app.add_flag("--dry-run", dry, "build the models and report FLOPs without running them");
+  app.add_flag("--profile", profile, "time every op of the last run and print the breakdown per stage");
   std::vector<std::string> rev(args.rbegin(), args.rend());
   try {
     app.parse(rev);
@@ -230,7 +250,14 @@ int run_bench(const std::vector<std::string>& args) {
   std::unique_ptr<VaeDecoder> vae;
   Tensor context = random_tensor({batch, src.clip.max_positions, src.unet.context_dim}, rng);
   for (auto& s : stages) {
-    backends.push_back(make_backend(backend));
+    ProfilingBackend* prof = nullptr;
+    if (profile) {
+      auto p = std::make_unique<ProfilingBackend>(make_backend(backend));
+      prof = p.get();
+      backends.push_back(std::move(p));
+    } else {
+      backends.push_back(make_backend(backend));
+    }
     Backend& be = *backends.back();
     StageResult r;
     r.name = s;
@@ -250,7 +277,7 @@ int run_bench(const std::vector<std::string>& args) {
       }
       r.shape = fmt::format("b{} x {} tokens", batch, L);
       r.flops = clip->flops(batch);
-      time_stage(r, repeat, dry, [&] { context = clip->encode(ids, batch); });
+      time_stage(r, repeat, dry, prof, [&] { context = clip->encode(ids, batch); });
     } else if (s == "unet") {
       {
         TensorStore w = src.take("unet");
@@ -261,7 +288,7 @@ int run_bench(const std::vector<std::string>& args) {
       std::vector<float> ts(size_t(batch), 500.f);
       r.shape = fmt::format("b{} latent {}x{}", batch, lat, lat);
       r.flops = unet->flops(batch, lat, lat, context.dim(1));
-      time_stage(r, repeat, dry, [&] { unet->forward(x, ts, context); });
+      time_stage(r, repeat, dry, prof, [&] { unet->forward(x, ts, context); });
     } else {
       {
         TensorStore w = src.take("vae");
@@ -271,7 +298,7 @@ int run_bench(const std::vector<std::string>& args) {
       Tensor z = random_tensor({1, src.vae.embed_dim, lat, lat}, rng);
       r.shape = fmt::format("b1 {}x{} image", size, size);
       r.flops = vae->flops(z.shape());
-      time_stage(r, repeat, dry, [&] { vae->decode(z); });
+      time_stage(r, repeat, dry, prof, [&] { vae->decode(z); });
     }
     r.arena_mib = double(be.arena().peak()) / (1 << 20);
     r.rss_gb = peak_rss_gb();
@@ -280,6 +307,7 @@ int run_bench(const std::vector<std::string>& args) {
       std::printf("%-5s %-20s %8.3f s (first %.3f, mean %.3f)  %10.3f GFLOP  %7.1f GFLOP/s  %5.1f%% of peak  arena %7.1f MiB  rss %.2f GB  load %.1f s\n",
                   r.name.c_str(), r.shape.c_str(), r.best_s, r.first_s, r.mean_s, r.flops / 1e9, r.gflops_s(),
                   100.0 * r.gflops_s() / peak, r.arena_mib, r.rss_gb, r.load_s);
+    if (prof && !json && !dry) print_profile(*prof, repeat ? r.mean_s : r.first_s);
     std::fflush(stdout);
   }
   if (json) {
