@@ -18,8 +18,9 @@ struct ScheduleOptions {
   int steps = 20;                    // first pass: total denoiser calls (2x steps for 2nd-order samplers)
   std::optional<int> hires_steps;    // set for the hires-fix pass; numbers then address that pass
   bool use_old_scheduling = false;   // webui's "use_old_scheduling" compatibility option
-  // Upstream ambiguity (see schedule_is_ambiguous): read such schedules as literal text instead.
-  bool literal_when_ambiguous = false;
+  // Upstream ambiguity (see schedule_is_ambiguous): read such text literally, as the reference
+  // webui run recorded in the oracle did (false picks the scheduled reading).
+  bool literal_when_ambiguous = true;
 };
 
 // The schedule of one prompt. Text that does not parse gives [[steps, text]] unchanged.
