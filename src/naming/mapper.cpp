@@ -62,6 +62,8 @@ std::optional<Mapped> map_name(const RuleTable& t, std::string_view name, const 
       if (in->xform != Xform::None) m.xform = in->xform;
     } else if (rule.xform == Xform::SplitQKV) {
       for (const char* part : {"q", "k", "v"}) m.names.push_back(expand_pattern(rule.to, v, c->rest, part));
+    } else if (rule.to.empty()) {
+      m.names.emplace_back(name);
     } else {
       m.names.push_back(expand_pattern(rule.to, v, c->rest));
     }

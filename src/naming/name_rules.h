@@ -17,7 +17,7 @@ enum class Xform : unsigned char {
 
 struct RuleTable;
 
-// One rule: a source pattern and its canonical name. With `inner`, the text captured by `*` is
+// One rule: a source pattern and its canonical name (an empty `to` keeps the name). With `inner`, the text captured by `*` is
 // mapped by that table and substituted for `*` in `to`. `when`: the rule applies only if some
 // name in the same routed set matches it (captured variables substituted first).
 struct NameRule {

@@ -115,13 +115,15 @@ constexpr IgnoreRule kLdmVaeIgnores[] = {
 };
 constexpr Layout kLdmVaeFile{"ldm-vae", "standalone VAE (LDM names)", kLdmVaeRoutes, kLdmVaeIgnores};
 
-// LoRA / LyCORIS: kept under their own names; they are resolved against a model when applied.
+// LoRA / LyCORIS: kept under their own names (an empty `to`); they are resolved against a model
+// when applied. Kohya (lora_unet_*, lora_te*_*), diffusers/PEFT (.lora.down, .lora_A) and
+// LyCORIS (LoHa, LoKr, DoRA, full diff) tensors.
 constexpr NameRule kLoraRules[] = {
-    {"lora_unet_*", "lora_unet_*"}, {"lora_te_*", "lora_te_*"}, {"lora_te1_*", "lora_te1_*"},
-    {"lora_te2_*", "lora_te2_*"},   {"*.lora_down.weight", "*.lora_down.weight"},
-    {"*.lora_up.weight", "*.lora_up.weight"}, {"*.lora_A.weight", "*.lora_A.weight"},
-    {"*.lora_B.weight", "*.lora_B.weight"},   {"*.lora.down.weight", "*.lora.down.weight"},
-    {"*.lora.up.weight", "*.lora.up.weight"}, {"*.alpha", "*.alpha"},
+    {"lora_unet_*", ""},   {"lora_te_*", ""},        {"lora_te1_*", ""},         {"lora_te2_*", ""},
+    {"*.lora_down.weight", ""}, {"*.lora_up.weight", ""}, {"*.lora_mid.weight", ""}, {"*.lora_A.weight", ""},
+    {"*.lora_B.weight", ""},    {"*.lora.down.weight", ""}, {"*.lora.up.weight", ""}, {"*.alpha", ""},
+    {"*.hada_*", ""},           {"*.lokr_*", ""},           {"*.dora_scale", ""},      {"*.diff", ""},
+    {"*.diff_b", ""},
 };
 constexpr RuleTable kLora{"lora", kLoraRules};
 constexpr Route kLoraRoutes[] = {{"*", "lora", &kLora}};
@@ -129,8 +131,7 @@ constexpr Layout kLoraFile{"lora", "LoRA / LyCORIS network", kLoraRoutes, {}};
 
 // Textual inversion: A1111 .pt/.safetensors (`emb_params`, `string_to_param.*`), SDXL (`clip_l`, `clip_g`).
 constexpr NameRule kEmbeddingRules[] = {
-    {"emb_params", "emb_params"}, {"string_to_param.*", "string_to_param.*"},
-    {"clip_l", "clip_l"},         {"clip_g", "clip_g"},
+    {"emb_params", ""}, {"string_to_param.*", ""}, {"clip_l", ""}, {"clip_g", ""},
 };
 constexpr RuleTable kEmbedding{"embedding", kEmbeddingRules};
 constexpr Route kEmbeddingRoutes[] = {{"*", "embedding", &kEmbedding}};

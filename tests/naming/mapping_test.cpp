@@ -197,6 +197,11 @@ TEST(Mapping, StandaloneFilesPickTheirLayout) {
                                        {"lora_unet_down_blocks_0_attentions_0_proj_in.alpha", {}}}));
   EXPECT_EQ(lora.layout, "lora");
   EXPECT_EQ(lora.at("lora").tensors.size(), 3u);
+  EXPECT_TRUE(lora.at("lora").has("lora_unet_down_blocks_0_attentions_0_proj_in.alpha"));  // names kept
+  auto loha = canonicalize(fake_store({{"lora_unet_mid_block_attentions_0_proj_in.hada_w1_a", {4, 8}},
+                                       {"lora_unet_mid_block_attentions_0_proj_in.hada_w1_b", {8, 4}}}));
+  EXPECT_EQ(loha.layout, "lora");
+  EXPECT_TRUE(loha.at("lora").has("lora_unet_mid_block_attentions_0_proj_in.hada_w1_b"));
   auto ti = canonicalize(fake_store({{"emb_params", {2, 768}}}));
   EXPECT_EQ(ti.layout, "embedding");
   EXPECT_THROW(canonicalize(fake_store({{"foo.bar", {3}}})), Error);
