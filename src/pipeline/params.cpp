@@ -94,7 +94,11 @@ GenerationParams params_from_infotext(const std::string& text) {
     else if (k == "Clip skip") p.clip_skip = int(to_int(k, v));
     else if (k == "ENSD") p.ensd = to_int(k, v);
     else if (k == "RNG") p.rng = v;
-    else if (k == "Eta") p.eta = to_double(k, v);
+    else if (k == "Eta" || k == "Eta DDIM") p.eta = to_double(k, v);
+    else if (k == "Sigma churn") p.s_churn = to_double(k, v);
+    else if (k == "Sigma tmin") p.s_tmin = to_double(k, v);
+    else if (k == "Sigma tmax") p.s_tmax = to_double(k, v);
+    else if (k == "Sigma noise") p.s_noise = to_double(k, v);
     else if (k == "Version") continue;
     else p.extra.emplace_back(k, v);
   }
