@@ -18,7 +18,8 @@ struct VaeLayer {
   bool has_shortcut = false;
   int64_t cout = 0;
   Shape out_shape(const Shape& x) const;
-  void forward(Stage& st, const Tensor& x, Tensor& y, int groups, float eps);
+  // x_scratch: x is an intermediate this layer may overwrite (saves a full-size temporary).
+  void forward(Stage& st, Tensor& x, Tensor& y, int groups, float eps, bool x_scratch);
   double flops(const Shape& x) const;
 };
 
