@@ -6,12 +6,12 @@
 #include <cmath>
 
 #include "core/error.h"
-#include "core/thread_pool.h"
 
 namespace easel {
 
 BrownianTreeNoiseSampler::BrownianTreeNoiseSampler(const Shape& x_shape, double sigma_min, double sigma_max,
-                                                   const std::vector<uint64_t>& seeds, RandnSource source)
+                                                   const std::vector<uint64_t>& seeds, RandnSource source,
+                                                   BrownianTreeOptions opts)
     : x_shape_(x_shape) {
   if (x_shape.size() < 2) fail("Brownian noise: latent shape {} has no batch dimension", shape_str(x_shape));
   if (int64_t(seeds.size()) != x_shape[0])
@@ -22,12 +22,18 @@ BrownianTreeNoiseSampler::BrownianTreeNoiseSampler(const Shape& x_shape, double 
   // BatchedBrownianTree.sort: (a, b, 1) if a < b else (b, a, -1).
   if (!(t0 < t1)) std::swap(t0, t1), sign_ = -1;
   const Shape one(x_shape.begin() + 1, x_shape.end());
-  for (uint64_t s : seeds) trees_.push_back(std::make_unique<BrownianTree>(t0, t1, one, s, source));
+  for (uint64_t s : seeds) trees_.push_back(std::make_unique<BrownianTree>(t0, t1, one, s, source, opts));
 }
 
 int64_t BrownianTreeNoiseSampler::randn_calls() const {
   int64_t n = 0;
   for (const auto& t : trees_) n += t->randn_calls();
+  return n;
+}
+
+size_t BrownianTreeNoiseSampler::nodes() const {
+  size_t n = 0;
+  for (const auto& t : trees_) n += t->nodes();
   return n;
 }
 
@@ -38,9 +44,8 @@ Tensor BrownianTreeNoiseSampler::operator()(float sigma, float sigma_next) {
   Tensor out = Tensor::empty(x_shape_);
   const int64_t per = out.numel() / x_shape_[0];
   float* o = out.f32();
-  parallel_for(int64_t(trees_.size()), [&](int64_t b0, int64_t b1) {
-    for (int64_t i = b0; i < b1; ++i) trees_[size_t(i)]->increment(double(a), double(b), o + i * per);
-  });
+  // Each tree draws its node noises in parallel itself.
+  for (size_t i = 0; i < trees_.size(); ++i) trees_[i]->increment(double(a), double(b), o + int64_t(i) * per);
   // (t1 - t0).abs().sqrt() on the unsorted float32 times.
   const float denom = std::sqrt(std::fabs(sigma_next - sigma));
   const int64_t n = out.numel();

@@ -17,13 +17,14 @@ class BrownianTreeNoiseSampler {
   // x_shape: the batch latent [B, ...]; seeds: one per image (B of them). sigma_min/max are the
   // float32 sigmas A1111 takes from the schedule (min of the positive ones, max), widened.
   BrownianTreeNoiseSampler(const Shape& x_shape, double sigma_min, double sigma_max, const std::vector<uint64_t>& seeds,
-                           RandnSource source);
+                           RandnSource source, BrownianTreeOptions opts = {});
   // noise_sampler(sigma, sigma_next): (W(sigma_next) - W(sigma)) / sqrt(|sigma_next - sigma|),
   // [B, ...]; float32 arguments as the samplers pass them.
   Tensor operator()(float sigma, float sigma_next);
 
   int64_t queries() const { return queries_; }
   int64_t randn_calls() const;
+  size_t nodes() const;
 
  private:
   Shape x_shape_;

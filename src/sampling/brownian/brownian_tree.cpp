@@ -5,8 +5,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <unordered_set>
 
 #include "core/error.h"
+#include "core/thread_pool.h"
 #include "sampling/brownian/decimal_round.h"
 #include "sampling/brownian/seed_sequence.h"
 
@@ -15,9 +17,12 @@ namespace easel {
 BrownianTree::BrownianTree(double t0, double t1, Shape shape, uint64_t entropy, RandnSource source,
                            BrownianTreeOptions opts)
     : shape_(std::move(shape)), entropy_(entropy), source_(source), opts_(opts) {
+  if (!std::isfinite(t0) || !std::isfinite(t1)) fail("Brownian tree: times [{}, {}] must be finite", t0, t1);
   if (!(t0 <= t1)) fail("Brownian tree: initial time {} should not exceed terminal time {}", t0, t1);
   if (opts_.tol_digits < 0 || opts_.tol_digits > 15) fail("Brownian tree: tolerance digits {} outside [0, 15]", opts_.tol_digits);
   numel_ = shape_numel(shape_);
+  const int64_t per = std::max<int64_t>(1, numel_ * 4);
+  cache_cap_ = size_t(std::max<int64_t>(0, std::min<int64_t>(opts_.cache_size, std::max<int64_t>(45, opts_.cache_bytes / per))));
   Node root;
   root.start = round_time(t0);
   root.end = round_time(t1);
@@ -87,15 +92,15 @@ void BrownianTree::locate(int32_t idx, double ta, double tb, std::vector<int32_t
   }
 }
 
-const std::vector<float>* BrownianTree::cache_get(int32_t node) {
+const BrownianTree::Vec* BrownianTree::cache_get(int32_t node) {
   auto it = lru_index_.find(node);
   if (it == lru_index_.end()) return nullptr;
   lru_.splice(lru_.begin(), lru_, it->second);
   return &it->second->second;
 }
 
-void BrownianTree::cache_put(int32_t node, const std::vector<float>& w) {
-  if (opts_.cache_size <= 0) return;
+void BrownianTree::cache_put(int32_t node, const Vec& w) {
+  if (cache_cap_ == 0) return;
   auto it = lru_index_.find(node);
   if (it != lru_index_.end()) {
     it->second->second = w;
@@ -104,65 +109,70 @@ void BrownianTree::cache_put(int32_t node, const std::vector<float>& w) {
   }
   lru_.emplace_front(node, w);
   lru_index_[node] = lru_.begin();
-  if (lru_.size() > size_t(opts_.cache_size)) {
+  if (lru_.size() > cache_cap_) {
     lru_index_.erase(lru_.back().first);
     lru_.pop_back();
   }
 }
 
-std::vector<float> BrownianTree::child_w(const Node& p, bool is_left, const std::vector<float>& w) {
-  Tensor noise = randn_seeded(source_, p.w_seed, shape_);
-  ++randn_calls_;
-  // torchsde: mean = left_diff * W * h_reciprocal, left_W = mean + sqrt(var) * noise, with the
-  // Python-float factors rounded to float32 as torch does for a wrapped scalar.
+void BrownianTree::bridge(const Node& p, const float* w, const float* nz, float* left, float* right) const {
+  // torchsde: mean = left_diff * W * h_reciprocal, left_W = mean + sqrt(var) * noise,
+  // right_W = W - left_W, with the Python-float factors rounded to float32 as torch does for
+  // a wrapped scalar.
   const double h_rec = 1 / (p.end - p.start);
   const double left_diff = p.mid - p.start, right_diff = p.end - p.mid;
   const float fl = float(left_diff), fh = float(h_rec);
   const float sd = float(std::sqrt(left_diff * right_diff * h_rec));
-  const float* nz = noise.f32();
-  std::vector<float> out(w.size());
-  if (is_left) {
-    for (size_t i = 0; i < w.size(); ++i) {
-      const float mean = (fl * w[i]) * fh;
-      const float dev = sd * nz[i];
-      out[i] = mean + dev;
-    }
-  } else {
-    for (size_t i = 0; i < w.size(); ++i) {
-      const float mean = (fl * w[i]) * fh;
-      const float dev = sd * nz[i];
-      const float left = mean + dev;
-      out[i] = w[i] - left;
-    }
+  for (int64_t i = 0; i < numel_; ++i) {
+    const float mean = (fl * w[i]) * fh;
+    const float dev = sd * nz[i];
+    const float l = mean + dev;
+    left[i] = l;
+    right[i] = w[i] - l;
   }
-  return out;
 }
 
-std::vector<float> BrownianTree::node_w(int32_t node) {
-  if (node == 0) return root_w_;
-  if (const auto* hit = cache_get(node)) return *hit;
-  // Walk up to the nearest ancestor whose increment is known, then bridge back down,
-  // caching every node on the way (as torchsde's recursion does).
-  std::vector<int32_t> chain;
-  std::vector<float> w;
-  for (int32_t cur = node;;) {
-    if (cur == 0) {
-      w = root_w_;
-      break;
+void BrownianTree::resolve(const std::vector<int32_t>& parts, std::unordered_map<int32_t, Vec>& known) {
+  // Walk up from each part to the nearest node whose increment is known (root or cache); every
+  // node passed on the way needs its parent's bridge noise.
+  std::vector<int32_t> parents;
+  std::unordered_set<int32_t> planned;
+  for (int32_t cur : parts) {
+    for (;;) {
+      if (known.count(cur)) break;
+      if (cur == 0) {
+        known.emplace(0, root_w_);
+        break;
+      }
+      if (const Vec* hit = cache_get(cur)) {
+        known.emplace(cur, *hit);
+        break;
+      }
+      const int32_t p = nodes_[size_t(cur)].parent;
+      if (!planned.insert(p).second) break;  // p's own way up is already planned
+      parents.push_back(p);
+      cur = p;
     }
-    if (const auto* hit = cache_get(cur)) {
-      w = *hit;
-      break;
-    }
-    chain.push_back(cur);
-    cur = nodes_[size_t(cur)].parent;
   }
-  for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
-    const Node& c = nodes_[size_t(*it)];
-    w = child_w(nodes_[size_t(c.parent)], c.is_left, w);
-    cache_put(*it, w);
+  if (parents.empty()) return;
+  std::sort(parents.begin(), parents.end(),
+            [&](int32_t a, int32_t b) { return nodes_[size_t(a)].depth < nodes_[size_t(b)].depth; });
+  // The noises depend only on the node seeds, so they are drawn in parallel; the bridges then
+  // run top-down (a parent's increment may itself come from an earlier bridge).
+  std::vector<Tensor> noise(parents.size());
+  parallel_for(int64_t(parents.size()), [&](int64_t b, int64_t e) {
+    for (int64_t i = b; i < e; ++i) noise[size_t(i)] = randn_seeded(source_, nodes_[size_t(parents[size_t(i)])].w_seed, shape_);
+  });
+  randn_calls_ += int64_t(parents.size());
+  for (size_t i = 0; i < parents.size(); ++i) {
+    const Node& p = nodes_[size_t(parents[i])];
+    Vec l(static_cast<size_t>(numel_)), r(static_cast<size_t>(numel_));
+    bridge(p, known.at(parents[i]).data(), noise[i].f32(), l.data(), r.data());
+    cache_put(p.left, l);
+    cache_put(p.right, r);
+    known[p.left] = std::move(l);
+    known[p.right] = std::move(r);
   }
-  return w;
 }
 
 void BrownianTree::increment(double ta, double tb, float* out) {
@@ -181,12 +191,14 @@ void BrownianTree::increment(double ta, double tb, float* out) {
   }
   std::vector<int32_t> parts;
   locate(0, ra, rb, parts);
-  std::vector<float> w = node_w(parts[0]);
+  std::unordered_map<int32_t, Vec> known;
+  resolve(parts, known);
+  const Vec& w0 = known.at(parts[0]);
+  std::copy(w0.begin(), w0.end(), out);
   for (size_t k = 1; k < parts.size(); ++k) {
-    std::vector<float> wi = node_w(parts[k]);
-    for (size_t i = 0; i < w.size(); ++i) w[i] = w[i] + wi[i];
+    const float* wi = known.at(parts[k]).data();
+    for (int64_t i = 0; i < numel_; ++i) out[i] = out[i] + wi[i];
   }
-  std::copy(w.begin(), w.end(), out);
 }
 
 Tensor BrownianTree::increment(double ta, double tb) {

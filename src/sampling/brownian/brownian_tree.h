@@ -15,7 +15,11 @@ namespace easel {
 struct BrownianTreeOptions {
   int pool_size = 24;    // SeedSequence pool (torchsde BrownianTree default)
   int tol_digits = 6;    // times are rounded to this many decimals (tol 1e-6)
-  int cache_size = 45;   // LRU of node increments (speed only: values never depend on it)
+  // LRU of node increments (speed only: values never depend on it). torchsde keeps 45; both
+  // children of a bridged node are cached here, so a few more entries pay off. Large latents
+  // get fewer entries (at most cache_bytes, but never fewer than 45).
+  int cache_size = 96;
+  int64_t cache_bytes = int64_t(64) << 20;
 };
 
 class BrownianTree {
@@ -46,10 +50,12 @@ class BrownianTree {
   double round_time(double t) const;
   void split(int32_t node);
   void locate(int32_t node, double ta, double tb, std::vector<int32_t>& out);
-  std::vector<float> node_w(int32_t node);
-  std::vector<float> child_w(const Node& parent, bool is_left, const std::vector<float>& w);
-  const std::vector<float>* cache_get(int32_t node);
-  void cache_put(int32_t node, const std::vector<float>& w);
+  using Vec = std::vector<float>;
+  // W of every node in `parts` (and of the nodes bridged on the way) into `known`.
+  void resolve(const std::vector<int32_t>& parts, std::unordered_map<int32_t, Vec>& known);
+  void bridge(const Node& parent, const float* w, const float* noise, float* left, float* right) const;
+  const Vec* cache_get(int32_t node);
+  void cache_put(int32_t node, const Vec& w);
 
   Shape shape_;
   int64_t numel_ = 0;
@@ -59,8 +65,9 @@ class BrownianTree {
   std::vector<Node> nodes_;
   std::vector<float> root_w_;
   // LRU cache: most recently used at the front.
-  std::list<std::pair<int32_t, std::vector<float>>> lru_;
+  std::list<std::pair<int32_t, Vec>> lru_;
   std::unordered_map<int32_t, decltype(lru_)::iterator> lru_index_;
+  size_t cache_cap_ = 0;
   int64_t randn_calls_ = 0;
 };
 
