@@ -28,7 +28,6 @@ TEST(UNetGolden, EpsCases) {
   for (auto& set : sets) {
     for (auto& jf : golden_files(set, "unet")) {
       ++files;
-      auto meta = read_json(jf);
       TensorStore g = load_safetensors(std::filesystem::path(jf).replace_extension(".safetensors"));
       // Cases: every "<name>.eps" with "<name>.timesteps"; inputs "<name>.sample"/"<name>.context"
       // when the case has its own, else the shared "sample"/"context".
@@ -60,7 +59,6 @@ TEST(UNetGolden, EpsCases) {
                       unet.arena_bytes() / 1048576.0);
         }
       }
-      (void)meta;
     }
   }
   EXPECT_GT(files, 0) << "no unet golden files";
