@@ -5,8 +5,8 @@
 #include <cmath>
 #include <limits>
 
-#include "core/log.h"
 #include "pipeline/infotext.h"
+#include "sampling/brownian/brownian_noise.h"
 #include "sampling/tensor_ops.h"
 
 namespace easel {
@@ -60,11 +60,6 @@ SamplingResult run_sampling(const SamplingRequest& req, const ModelEval& eval, c
   run.model = &cfg;
   run.noise = &rng;
   run.opts = sampler_options(s, user, req.eta ? *req.eta : -1);
-  if (s.brownian_noise) {
-    if (noise_sampler) run.noise_sampler = std::move(noise_sampler);
-    else log_warn("{}: A1111 draws this sampler's step noise from a Brownian tree, which easel does not have yet; "
-                  "the noise comes from the image RNG instead, so the image will differ from A1111's", s.name);
-  }
   SamplingResult res;
   Tensor x;
   int total = 0;
@@ -77,6 +72,9 @@ SamplingResult run_sampling(const SamplingRequest& req, const ModelEval& eval, c
     sr.scheduler = req.scheduler;
     sr.model = &schedule;
     std::vector<float> sig = sampler_sigmas(s, sr);
+    if (s.brownian_noise)  // create_noise_sampler: the full schedule and this batch's seeds
+      run.noise_sampler = noise_sampler ? std::move(noise_sampler)
+                                        : make_brownian_noise_sampler(noise.shape(), sig, req.rng.seeds, req.rng.source);
     if (img2img) {
       const int from = steps - t_enc - 1;
       if (from < 0 || from + 1 >= int(sig.size())) fail("img2img: {} steps at strength {} give no schedule", steps, req.denoising_strength);

@@ -55,7 +55,7 @@ std::vector<std::pair<std::string, std::string>> sampler_infotext_fields(const S
 
 // Runs the batch. `conds` is the CFG conditioning (ids resolved by `eval`); `schedule` the
 // model's noise table. Throws Interrupted when `cancel` becomes true between model calls.
-// `noise_sampler` (tests) replaces the SDE samplers' step noise.
+// The SDE samplers get A1111's Brownian-tree noise; `noise_sampler` (tests) replaces it.
 SamplingResult run_sampling(const SamplingRequest& req, const ModelEval& eval, const CfgConds& conds,
                             const DiscreteSchedule& schedule, const ProgressFn& progress = {},
                             const std::atomic<bool>* cancel = nullptr, NoiseSampler noise_sampler = {});
