@@ -15,6 +15,8 @@
 extern "C" {
 __m256 Sleef_acosf8_u10avx2(__m256);
 __m256 Sleef_sinf8_u10avx2(__m256);
+__m256 Sleef_expf8_u10avx2(__m256);
+__m256 Sleef_logf8_u10avx2(__m256);
 float Sleef_acosf1_u10purec(float);
 float Sleef_sinf1_u10purec(float);
 }
@@ -45,6 +47,13 @@ __attribute__((target("avx2,fma"))) void sleef_map(__m256 (*f)(__m256), const fl
 void sleef_avx2_or_purec(__m256 (*vf)(__m256), float (*sf)(float), const float* in, float* out, int64_t n) {
   if (have_avx2_fma()) return sleef_map(vf, in, out, n);
   for (int64_t i = 0; i < n; ++i) out[i] = sf(in[i]);
+}
+
+float sleef_scalar(__m256 (*vf)(__m256), float (*libm)(float), float x) {
+  if (!have_avx2_fma()) return libm(x);
+  float out;
+  sleef_map(vf, &x, &out, 1);
+  return out;
 }
 
 int64_t ceil_log2(int64_t x) {
@@ -130,5 +139,8 @@ void torch_sum_dim1(const float* x, int64_t C, int64_t H, int64_t W, float* out)
       out[c * W + w] = 0.0f + s;  // accumulated into a zero-filled output
     }
 }
+
+float torch_exp_f32(float x) { return sleef_scalar(Sleef_expf8_u10avx2, [](float v) { return std::exp(v); }, x); }
+float torch_log_f32(float x) { return sleef_scalar(Sleef_logf8_u10avx2, [](float v) { return std::log(v); }, x); }
 
 }  // namespace easel
