@@ -242,23 +242,24 @@ int run_bench(const std::vector<std::string>& args) {
   std::mt19937_64 rng(42);
   const int64_t lat = size / 8;
   std::vector<StageResult> results;
-  // Each stage gets its own backend so its arena size is that stage's alone; models stay loaded
-  // until the end, as in a generation, so the final peak RSS covers all of them.
-  std::vector<std::unique_ptr<Backend>> backends;
+  // One backend for all stages, as in a generation: its arena is sized by the largest stage
+  // (each stage's own peak is reported), and the models stay loaded to the end, so the final
+  // peak RSS covers all of them.
+  ProfilingBackend* prof = nullptr;
+  std::unique_ptr<Backend> be_owner;
+  if (profile) {
+    auto p = std::make_unique<ProfilingBackend>(make_backend(backend));
+    prof = p.get();
+    be_owner = std::move(p);
+  } else {
+    be_owner = make_backend(backend);
+  }
+  Backend& be = *be_owner;
   std::unique_ptr<ClipTextEncoder> clip;
   std::unique_ptr<UNet> unet;
   std::unique_ptr<VaeDecoder> vae;
   Tensor context = random_tensor({batch, src.clip.max_positions, src.unet.context_dim}, rng);
   for (auto& s : stages) {
-    ProfilingBackend* prof = nullptr;
-    if (profile) {
-      auto p = std::make_unique<ProfilingBackend>(make_backend(backend));
-      prof = p.get();
-      backends.push_back(std::move(p));
-    } else {
-      backends.push_back(make_backend(backend));
-    }
-    Backend& be = *backends.back();
     StageResult r;
     r.name = s;
     auto t0 = Clock::now();
@@ -300,7 +301,8 @@ int run_bench(const std::vector<std::string>& args) {
       r.flops = vae->flops(z.shape());
       time_stage(r, repeat, dry, prof, [&] { vae->decode(z); });
     }
-    r.arena_mib = double(be.arena().peak()) / (1 << 20);
+    const size_t arena = s == "clip" ? clip->arena_bytes() : s == "unet" ? unet->arena_bytes() : vae->arena_bytes();
+    r.arena_mib = double(arena) / (1 << 20);
     r.rss_gb = peak_rss_gb();
     results.push_back(r);
     if (!json)
@@ -319,6 +321,7 @@ int run_bench(const std::vector<std::string>& args) {
     j["batch"] = batch;
     j["fp32_peak_gflops"] = peak;
     j["peak_rss_gb"] = peak_rss_gb();
+    j["arena_reserved_mib"] = double(be.arena().reserved()) / (1 << 20);
     for (auto& r : results)
       j["stages"][r.name] = {{"shape", r.shape},          {"seconds", r.best_s},   {"first_seconds", r.first_s},
                              {"mean_seconds", r.mean_s},   {"flops", r.flops},      {"gflops_per_s", r.gflops_s()},
@@ -326,7 +329,8 @@ int run_bench(const std::vector<std::string>& args) {
                              {"rss_gb_after", r.rss_gb},   {"load_seconds", r.load_s}};
     std::printf("%s\n", j.dump(1).c_str());
   } else {
-    std::printf("peak RSS %.2f GB\n", peak_rss_gb());
+    std::printf("arena reserved %.1f MiB%s, peak RSS %.2f GB\n", double(be.arena().reserved()) / (1 << 20),
+                profile ? " (profiling: backend scratch not included)" : "", peak_rss_gb());
   }
   return 0;
 }
