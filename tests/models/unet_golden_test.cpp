@@ -89,3 +89,40 @@ TEST(UNetGolden, BadInputsFailClearly) {
     EXPECT_NE(std::string(e.what()).find("time_embed.0.weight"), std::string::npos) << e.what();
   }
 }
+
+// SD 2.x / SDXL store proj_in/proj_out as Linear [C, C] instead of 1x1 convs [C, C, 1, 1]: the same
+// weights in that form, with linear_projection set, must give the golden eps too.
+TEST(UNetGolden, LinearProjectionMatchesConv) {
+  auto sets = golden_sets();
+  if (sets.empty()) GTEST_SKIP() << "no oracle";
+  auto layouts = layout_stores(sets[0]);
+  ASSERT_FALSE(layouts.empty());
+  auto files = golden_files(sets[0], "unet");
+  ASSERT_FALSE(files.empty());
+  TensorStore g = load_safetensors(std::filesystem::path(files[0]).replace_extension(".safetensors"));
+  const TensorStore& conv_store = layouts[0].components.at("unet");
+  TensorStore lin = conv_store;
+  int changed = 0;
+  for (auto& [name, t] : lin.tensors) {
+    const bool proj = name.find(".proj_in.weight") != std::string::npos || name.find(".proj_out.weight") != std::string::npos;
+    if (proj && t.ndim() == 4) {
+      t = t.reshaped({t.dim(0), t.dim(1)});
+      ++changed;
+    }
+  }
+  ASSERT_GT(changed, 0);
+  UNetConfig cfg = unet_config(layouts[0]);
+  cfg.linear_projection = true;
+  auto be = make_backend("cpu");
+  UNet unet(*be, lin, cfg);
+  std::vector<std::string> cases;
+  for (auto& [name, t] : g.tensors)
+    if (name.size() > 4 && name.compare(name.size() - 4, 4, ".eps") == 0 && g.has(name.substr(0, name.size() - 4) + ".timesteps"))
+      cases.push_back(name.substr(0, name.size() - 4));
+  ASSERT_FALSE(cases.empty());
+  const std::string& c = cases[0];
+  const Tensor& x = g.has(c + ".sample") ? g.at(c + ".sample") : g.at("sample");
+  const Tensor& ctx = g.has(c + ".context") ? g.at(c + ".context") : g.at("context");
+  Tensor eps = unet.forward(x.to_f32(), values(g.at(c + ".timesteps")), ctx.to_f32());
+  EXPECT_TRUE(check_close("linear-projection/cpu", c + ".eps", eps, g.at(c + ".eps")));
+}
