@@ -14,6 +14,7 @@ PKGS=(
   libutf8proc-dev                     # unicode normalisation for the CLIP tokenizer
   libssl-dev                          # SHA-256 model hashes (libcrypto)
   libsleef-dev                        # SLEEF acos/sin, as torch's AVX2 kernels (A1111 variation seeds)
+  chromium                            # headless browser for the web UI test (tests/browser)
 )
 missing=()
 for p in "${PKGS[@]}"; do
@@ -23,4 +24,9 @@ if [ ${#missing[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   $SUDO apt-get update -qq
   $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+# node + npm for the browser test (playwright-core); a node that is already there is kept.
+if ! command -v npm >/dev/null; then
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends nodejs npm
 fi
