@@ -101,10 +101,14 @@ try {
   // A larger image for the screenshot, so the page looks like it does in use.
   await page.fill('#width', '256');
   await page.fill('#height', '256');
-  await page.fill('#steps', '8');
+  await page.fill('#steps', '20');
   await page.click('#generate');
+  await page.waitForSelector('#preview:not([hidden])');  // live preview from /progress
+  check(true, 'live preview shown while sampling');
   await page.waitForFunction(() => document.querySelectorAll('#gallery img').length === 3);
-  await page.click('body');
+  check((await page.textContent('#params')).includes('Size: 256x256'), 'the newest image is shown with its parameters');
+  await page.evaluate(() => { document.activeElement.blur(); document.getElementById('toast').hidden = true; });
+  await page.mouse.move(700, 1000);  // no hover highlight in the screenshot
   mkdirSync(dirname(SHOT), { recursive: true });
   await page.screenshot({ path: SHOT, fullPage: true });
   console.log(`screenshot: ${SHOT}`);
