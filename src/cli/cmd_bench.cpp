@@ -231,6 +231,23 @@ int run_bench(const std::vector<std::string>& args) {
     }
     stages.push_back(s);
   }
+  std::unique_ptr<Backend> inner;
+  try {
+    inner = make_backend(backend);
+  } catch (const Error& e) {
+    std::fprintf(stderr, "easel bench: --backend: %s\n", e.what());
+    return 2;
+  }
+  ProfilingBackend* prof = nullptr;
+  std::unique_ptr<Backend> be_owner;
+  if (profile) {
+    auto p = std::make_unique<ProfilingBackend>(std::move(inner));
+    prof = p.get();
+    be_owner = std::move(p);
+  } else {
+    be_owner = std::move(inner);
+  }
+  Backend& be = *be_owner;
   if (threads > 0) set_num_threads(threads);
   const int nthreads = num_threads();
   const double peak = measure_fp32_peak_gflops(nthreads);
@@ -245,16 +262,6 @@ int run_bench(const std::vector<std::string>& args) {
   // One backend for all stages, as in a generation: its arena is sized by the largest stage
   // (each stage's own peak is reported), and the models stay loaded to the end, so the final
   // peak RSS covers all of them.
-  ProfilingBackend* prof = nullptr;
-  std::unique_ptr<Backend> be_owner;
-  if (profile) {
-    auto p = std::make_unique<ProfilingBackend>(make_backend(backend));
-    prof = p.get();
-    be_owner = std::move(p);
-  } else {
-    be_owner = make_backend(backend);
-  }
-  Backend& be = *be_owner;
   std::unique_ptr<ClipTextEncoder> clip;
   std::unique_ptr<UNet> unet;
   std::unique_ptr<VaeDecoder> vae;
