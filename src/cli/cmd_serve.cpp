@@ -75,6 +75,13 @@ int run_serve(const std::vector<std::string>& args) {
     return 2;
   }
   cfg.max_body_bytes = size_t(max_body_mb) << 20;
+  // Signals are taken synchronously by this thread (sigwait below). Blocked before any thread
+  // exists (the compute pool starts with the model load) so that every thread inherits the mask.
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
   if (threads > 0) set_num_threads(threads);
   if (cfg.allow_remote && cfg.api_auth.empty() && cfg.ui_auth.empty())
     log_warn("serve: listening beyond loopback without --api-auth/--ui-auth: anyone who can reach {} can use it", cfg.host);
@@ -98,12 +105,6 @@ int run_serve(const std::vector<std::string>& args) {
     if (cfg.web_dir.empty()) log_warn("serve: web UI files not found next to the executable; pass --web-dir (API only)");
   }
 
-  // Signals are taken synchronously by this thread; every other thread inherits the mask.
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGINT);
-  sigaddset(&set, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &set, nullptr);
   server::Server srv(service, cfg);
   const int port = srv.start();
   std::printf("easel serve: http://%s:%d/  (API at /sdapi/v1, Ctrl+C to stop)\n",
