@@ -159,6 +159,7 @@ int run_generate_command(const std::vector<std::string>& args, bool img2img) {
     lo.default_tokenizer_dir = (fs::path(models_dir) / "tokenizer").string();
     if (const char* e = std::getenv("EASEL_TOKENIZER"); e && *e && f.tokenizer.empty()) lo.default_tokenizer_dir = e;
     model = SDModel::load(path, lo);
+    Generator(*model).check(p);
     if (!f.from_png.empty() && !p.model_hash.empty() && !model->hash_autov2().empty() && p.model_hash != model->hash_autov2())
       log_warn("{} was made with model hash {}, but {} has hash {}", f.from_png, p.model_hash, model->name(), model->hash_autov2());
     outdir = !f.outdir.empty() ? f.outdir : img2img ? "outputs/img2img-images" : "outputs/txt2img-images";

@@ -54,13 +54,26 @@ bool uses_ensd(const SamplerDef& s, const std::optional<double>& eta) {
 
 }  // namespace
 
+void Generator::check(const GenerationParams& p) const {
+  check_request(p);
+  const int mult = m_.size_multiple();
+  if (p.width % mult || p.height % mult)
+    fail("size: {}x{} is not a multiple of {} in both sides, which this model's UNet needs (its latent is downsampled "
+         "{} times)", p.width, p.height, mult, int(m_.unet_config().channel_mult.size()) - 1);
+  if (p.is_img2img() && p.resize_mode == 3) {
+    Image im = read_image(p.init_image);
+    if (im.width % m_.latent_factor() || im.height % m_.latent_factor())
+      fail("init image: latent upscale encodes the image at its own size, which must be a multiple of {}; {} is {}x{}",
+           m_.latent_factor(), p.init_image, im.width, im.height);
+  }
+}
+
 std::vector<GeneratedImage> Generator::generate(const GenerationParams& p, const GenerateCallbacks& cb,
                                                 const std::atomic<bool>* cancel) {
-  validate(p);
+  check(p);
   const SamplerSelection sel = select_sampler(p.sampler, p.scheduler);
   const RandnSource source = parse_randn_source(p.rng);
   const int f = m_.latent_factor();
-  if (p.width % f || p.height % f) fail("size: {}x{} is not a multiple of {}", p.width, p.height, f);
 
   const uint64_t seed = resolve_seed(p.seed), subseed = resolve_seed(p.subseed);
   const int n_images = p.batch_count * p.batch_size;

@@ -60,6 +60,9 @@ void check_request(const GenerationParams& p);
 class Generator {
  public:
   explicit Generator(SDModel& model, GenerateOptions opts = {}) : m_(model), opts_(std::move(opts)) {}
+  // What check_request() cannot know without the model: sizes the networks accept, img2img
+  // input size for latent upscale. Throws Error naming the field.
+  void check(const GenerationParams& p) const;
   // Runs the whole job (batch_count x batch_size images). Throws Interrupted when `cancel` is set
   // (images finished before that were already passed to on_image).
   std::vector<GeneratedImage> generate(const GenerationParams& p, const GenerateCallbacks& cb = {},

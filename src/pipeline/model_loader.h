@@ -43,6 +43,8 @@ class SDModel {
   bool v_prediction() const { return unet_cfg_.prediction_v; }
   int latent_channels() const { return vae_cfg_.embed_dim; }
   int latent_factor() const { return 1 << (int(vae_cfg_.ch_mult.size()) - 1); }
+  // Image sides must be multiples of this: the VAE factor times the UNet's downsampling.
+  int size_multiple() const { return latent_factor() << (int(unet_cfg_.channel_mult.size()) - 1); }
 
   // ids: batch x 77 token ids -> [batch, 77, hidden] (A1111 CLIP skip semantics).
   Tensor encode_text(std::span<const int32_t> ids, int batch, int clip_skip);

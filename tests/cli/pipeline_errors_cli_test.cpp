@@ -28,6 +28,7 @@ TEST(PipelineCli, BadInputsOneMessageNothingWritten) {
       {"unknown scheduler", {"--scheduler", "Karas"}, "valid schedule types"},
       {"width not multiple of 8", {"-W", "100"}, "width"},
       {"height not multiple of 8", {"-H", "60"}, "height"},
+      {"size the UNet cannot take", {"-W", "72"}, "multiple of 64"},
       {"negative steps", {"--steps", "-5"}, "steps"},
       {"zero steps", {"--steps", "0"}, "steps"},
       {"bad rng", {"--rng", "tpu"}, "rng"},
