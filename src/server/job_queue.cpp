@@ -124,6 +124,7 @@ void JobQueue::worker() {
         img = std::make_shared<const Image>(sp.preview());  // outside the lock: it costs a decode
       }
       std::lock_guard lk(mu_);
+      if (sp.job_no != state_.job_no) state_.skipped = false;  // A1111 clears it per batch
       state_.job_no = sp.job_no;
       state_.job_count = sp.job_count;
       state_.sampling_step = sp.step;
