@@ -108,7 +108,10 @@ try {
   await page.waitForFunction(() => document.querySelectorAll('#gallery img').length === 3);
   check((await page.textContent('#params')).includes('Size: 256x256'), 'the newest image is shown with its parameters');
   await page.evaluate(() => { document.activeElement.blur(); document.getElementById('toast').hidden = true; });
-  await page.mouse.move(700, 1000);  // no hover highlight in the screenshot
+  await page.waitForFunction(() => !document.querySelector('#generate').disabled);
+  check(await page.isDisabled('#interrupt'), 'Interrupt is disabled again when idle');
+  await page.mouse.move(1300, 860);  // no hover highlight in the screenshot
+  await page.waitForTimeout(600);     // let the CSS transitions (progress bar, button) settle
   mkdirSync(dirname(SHOT), { recursive: true });
   await page.screenshot({ path: SHOT, fullPage: true });
   console.log(`screenshot: ${SHOT}`);
