@@ -20,7 +20,7 @@ MODEL_CONFIG = {
              "spatial_transformer_groupnorm_eps": 1e-6, "layer_norm_eps": 1e-5, "ff": "GEGLU, inner dim 4*C",
              "timestep_embedding": "sinusoidal dim model_channels, [cos, sin], max_period 10000",
              "time_embed_dim": 256},
-    "vae": {"ch": 32, "ch_mult": [1, 1, 2, 2], "num_res_blocks": 2, "z_channels": 4, "embed_dim": 4,
+    "vae": {"ch": 32, "ch_mult": [2, 2, 2, 2], "num_res_blocks": 2, "z_channels": 4, "embed_dim": 4,
             "double_z": True, "attn_resolutions": [], "mid_attention": "single head", "norm_num_groups": 32,
             "norm_eps": 1e-6, "scaling_factor": LATENT_SCALE},
     "text_encoder": {"hidden_size": 192, "num_hidden_layers": 3, "num_attention_heads": 3,

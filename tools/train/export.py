@@ -17,11 +17,13 @@ import common  # noqa: E402
 import evalset  # noqa: E402
 import ldm_file  # noqa: E402
 import st_io  # noqa: E402
+import stage_diffusion  # noqa: E402
+import stage_vae  # noqa: E402
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "../.."))
 
 
-def easel_config(cfg, vocab, step):
+def easel_config(cfg, vocab, step, vae_step):
     u, t, v = cfg["unet"], cfg["text_encoder"], cfg["vae"]
     return {
         "name": "easel-shapes",
@@ -36,7 +38,8 @@ def easel_config(cfg, vocab, step):
                              eos_token_id=vocab["<|endoftext|>"], pad_token_id=vocab["<|endoftext|>"],
                              clip_skip_default=1),
         "tokenizer": "tokenizer/vocab.json + tokenizer/merges.txt (CLIP byte-level BPE, learned from the captions)",
-        "training": {"seed": cfg["seed"], "diffusion_steps": step, "weights": "EMA",
+        "training": {"seed": cfg["seed"], "diffusion_steps": step, "weights": "EMA", "vae_steps": vae_step,
+                     "status": "trained" if step > 0 else "UNTRAINED placeholder: diffusion stage not reached",
                      "data": "tools/train/shapes.py procedural scenes, captions from tools/train/captions.py"},
         "recommended": {"sampler": "Euler a", "steps": 20, "cfg_scale": 7, "width": 128, "height": 128},
     }
@@ -44,17 +47,32 @@ def easel_config(cfg, vocab, step):
 
 def export(d, out):
     cfg = json.load(open(os.path.join(d, "config.json")))
-    st = torch.load(os.path.join(d, "diffusion.pt"))
     models = ldm_file.build(cfg)
-    models["unet"].load_state_dict(st["ema_unet"])
-    models["text_encoder"].load_state_dict(st["ema_text_encoder"])
-    models["vae"].load_state_dict(torch.load(os.path.join(d, "vae_final.pt")))
+    dpath = os.path.join(d, "diffusion.pt")
+    if os.path.exists(dpath):
+        st = torch.load(dpath)
+        models["unet"].load_state_dict(st["ema_unet"])
+        models["text_encoder"].load_state_dict(st["ema_text_encoder"])
+    else:  # training has not reached the diffusion stage: the initial weights, marked as such
+        print("warning: no diffusion checkpoint yet; exporting an untrained UNet and text encoder")
+        unet, te = stage_diffusion.build(cfg, cfg["seed"])
+        models["unet"].load_state_dict(unet.state_dict())
+        models["text_encoder"].load_state_dict(te.state_dict())
+        st = {"step": 0}
+    vpath = os.path.join(d, "vae_final.pt")
+    if os.path.exists(vpath):
+        models["vae"].load_state_dict(torch.load(vpath))
+    else:  # VAE still training: its latest checkpoint, rescaled as the trainer will do at its end
+        print("warning: VAE still training; exporting its latest checkpoint")
+        models["vae"].load_state_dict(torch.load(os.path.join(d, "vae.pt"))["model"])
+        stage_vae.fold_scale(models["vae"], cfg["seed"])
     sd = {k: v.to(torch.float16) for k, v in ldm_file.join(models).items()}
     os.makedirs(os.path.join(out, "tokenizer"), exist_ok=True)
     for f in ("vocab.json", "merges.txt"):
         shutil.copyfile(os.path.join(d, "tokenizer", f), os.path.join(out, "tokenizer", f))
     vocab = json.load(open(os.path.join(out, "tokenizer/vocab.json"), encoding="utf-8"))
-    meta = {"format": "pt", "easel.config": json.dumps(easel_config(cfg, vocab, st["step"]), sort_keys=True)}
+    vae_step = torch.load(os.path.join(d, "vae.pt"))["step"]
+    meta = {"format": "pt", "easel.config": json.dumps(easel_config(cfg, vocab, st["step"], vae_step), sort_keys=True)}
     path = os.path.join(out, "easel-shapes.safetensors")
     st_io.save(sd, path, meta)
     evalset.write(os.path.join(out, "eval_set.json"))

@@ -12,7 +12,7 @@ import common
 import shapes
 import vae as vae_mod
 
-B_CROP, B_FULL, CROP = 8, 2, 64
+B_CROP, B_FULL, CROP, LR = 8, 2, 64, 4e-4
 
 
 def _batch(seed, step, full):
@@ -33,7 +33,11 @@ def train(d, cfg, seed, total, stop, log, ckpt_minutes):
     path = os.path.join(d, "vae.pt")
     torch.manual_seed(seed)
     model = vae_mod.AutoencoderKL(cfg["vae"])
-    opt = torch.optim.AdamW(model.parameters(), lr=2e-4, weight_decay=0.0)
+    with torch.no_grad():
+        # Start with a near-deterministic posterior (std ~0.02): with LDM's default init the
+        # sampling noise (std 1) swamps the tiny initial means and the decoder learns nothing.
+        model.quant_conv.bias[cfg["vae"]["embed_dim"]:] = -8.0
+    opt = torch.optim.AdamW(model.parameters(), lr=LR, weight_decay=0.0)
     step = 0
     if os.path.exists(path):
         st = torch.load(path)
@@ -52,7 +56,7 @@ def train(d, cfg, seed, total, stop, log, ckpt_minutes):
         full = step >= int(0.8 * total)
         x = _batch(seed, step, full)
         for g in opt.param_groups:
-            g["lr"] = common.cosine_lr(2e-4, step, total, 200)
+            g["lr"] = common.cosine_lr(LR, step, total, 100)
         mean, logvar = model.moments(x)
         noise = torch.randn(mean.shape, generator=common.step_generator(seed, "vae", step))
         z = mean + torch.exp(0.5 * logvar) * noise

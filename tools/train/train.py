@@ -23,7 +23,7 @@ def parse():
     p.add_argument("--dir", default=os.environ.get("EASEL_TRAIN_DIR", "/work/train-ckpt"),
                    help="checkpoint folder, outside git (default $EASEL_TRAIN_DIR or /work/train-ckpt)")
     p.add_argument("--seed", type=int, default=1)
-    p.add_argument("--vae-steps", type=int, default=3000, help="VAE steps (batch 8 crops, last 20%% full images)")
+    p.add_argument("--vae-steps", type=int, default=5000, help="VAE steps (batch 8 crops, last 20%% full images)")
     p.add_argument("--images", type=int, default=16000, help="scenes in the latent cache (multiple of 1000)")
     p.add_argument("--steps", type=int, default=40000, help="diffusion steps (batch 32); may be raised later")
     p.add_argument("--threads", type=int, default=2)
