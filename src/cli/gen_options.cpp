@@ -198,12 +198,14 @@ int run_generate_command(const std::vector<std::string>& args, bool img2img) {
     if (bar) {
       const double el = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_batch).count();
       const int done = e.step + 1, total = std::max(e.total, done);
-      const double rate = el > 0 ? done / el : 0;
+      // t_batch is taken at the batch's first callback, so the rate counts the steps after it.
+      const double rate = done > 1 && el > 0 ? (done - 1) / el : 0;
       const double left = rate > 0 ? ((total - done) + double(e.batch_count - e.batch - 1) * total) / rate : -1;
       const int w = 30, fill = total > 0 ? done * w / total : w;
-      std::fprintf(stderr, "\r%s%3d/%d [%s%s] %.2f it/s, ETA %s  ",
+      const std::string speed = rate > 0 ? fmt::format("{:.2f} it/s", rate) : std::string("-- it/s");
+      std::fprintf(stderr, "\r%s%3d/%d [%s%s] %s, ETA %s  ",
                    e.batch_count > 1 ? fmt::format("batch {}/{} ", e.batch + 1, e.batch_count).c_str() : "", done, total,
-                   std::string(size_t(fill), '#').c_str(), std::string(size_t(w - fill), '.').c_str(), rate,
+                   std::string(size_t(fill), '#').c_str(), std::string(size_t(w - fill), '.').c_str(), speed.c_str(),
                    format_duration(left).c_str());
       std::fflush(stderr);
     }
