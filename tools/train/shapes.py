@@ -158,9 +158,11 @@ def _background(bg):
     return img
 
 
-def render(scene):
-    """Scene -> uint8 HWC [128,128,3]; shapes are supersampled inside their bounding boxes only."""
+def render(scene, with_mask=False):
+    """Scene -> uint8 HWC [128,128,3] (and the float shape coverage [128,128] if with_mask);
+    shapes are supersampled inside their bounding boxes only."""
     img = _background(scene["background"])
+    cover = np.zeros((SIZE, SIZE), np.float32)
     for s in scene["shapes"]:
         r = s["r"] * 1.3 + 2
         y0, y1 = max(0, int(s["cy"] - r)), min(SIZE, int(s["cy"] + r) + 1)
@@ -169,4 +171,7 @@ def render(scene):
         m = shape_mask(s, _XX[y0 * SS:y1 * SS, x0 * SS:x1 * SS], _YY[y0 * SS:y1 * SS, x0 * SS:x1 * SS])
         hi[m] = np.array(COLOURS[s["colour"]], np.float32)
         img[y0:y1, x0:x1] = hi.reshape(y1 - y0, SS, x1 - x0, SS, 3).mean(axis=(1, 3))
-    return np.clip(np.rint(img), 0, 255).astype(np.uint8)
+        cm = m.reshape(y1 - y0, SS, x1 - x0, SS).mean(axis=(1, 3))
+        cover[y0:y1, x0:x1] = np.maximum(cover[y0:y1, x0:x1], cm)
+    out = np.clip(np.rint(img), 0, 255).astype(np.uint8)
+    return (out, cover) if with_mask else out
