@@ -5,6 +5,7 @@
 
 #include <vector>
 
+#include "core/torch_math.h"
 #include "sampling/rng/torch_cpu_generator.h"
 #include "sampling/rng/torch_float_ops.h"
 
@@ -15,6 +16,7 @@ void slerp_a1111(double val, const float* low, const float* high, float* out, in
   // The reference ran these ops with torch on the CPU: the portable kernel for the scalar
   // source, AVX2 otherwise (NV noise is a CPU tensor too).
   const TorchCpuKernel k = source == RandnSource::CpuScalar ? TorchCpuKernel::Scalar : TorchCpuKernel::Avx2;
+  const TorchKernel tk = source == RandnSource::CpuScalar ? TorchKernel::Scalar : TorchKernel::Avx2;
   const int64_t n = C * H * W, m = C * W;
   std::vector<float> nl(static_cast<size_t>(m)), nh(nl.size()), prod(static_cast<size_t>(n)), dot(nl.size());
   torch_norm_dim1(low, C, H, W, nl.data(), k);
@@ -37,15 +39,15 @@ void slerp_a1111(double val, const float* low, const float* high, float* out, in
     return;
   }
   std::vector<float> omega(dot.size()), so(dot.size()), ta(dot.size()), tb(dot.size());
-  torch_acos(dot.data(), omega.data(), m, k);
-  torch_sin(omega.data(), so.data(), m, k);
+  torch_acos(dot.data(), omega.data(), m, tk);
+  torch_sin(omega.data(), so.data(), m, tk);
   const float va = float(1.0 - val), vb = float(val);
   for (int64_t j = 0; j < m; ++j) {
     ta[size_t(j)] = va * omega[size_t(j)];
     tb[size_t(j)] = vb * omega[size_t(j)];
   }
-  torch_sin(ta.data(), ta.data(), m, k);
-  torch_sin(tb.data(), tb.data(), m, k);
+  torch_sin(ta.data(), ta.data(), m, tk);
+  torch_sin(tb.data(), tb.data(), m, tk);
   for (int64_t j = 0; j < m; ++j) {
     ta[size_t(j)] = ta[size_t(j)] / so[size_t(j)];
     tb[size_t(j)] = tb[size_t(j)] / so[size_t(j)];

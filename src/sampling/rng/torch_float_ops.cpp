@@ -1,8 +1,6 @@
-// torch float32 op semantics for slerp: SLEEF acos/sin as ATen's AVX2 Vectorized<float> calls
-// them, glibc for the portable kernel; ATen's reduction orders. Built with -ffp-contract=off.
+// torch float32 reductions for slerp in ATen's orders (the elementwise math is core/torch_math).
+// Built with -ffp-contract=off.
 #include "sampling/rng/torch_float_ops.h"
-
-#include <immintrin.h>
 
 #include <algorithm>
 #include <array>
@@ -10,51 +8,8 @@
 
 #include "sampling/rng/torch_cpu_generator.h"
 
-// SLEEF 3.5 (Debian libsleef, the library Debian's torch links). sleef.h declares the AVX2
-// entry points only when the includer is built with -mavx2, so the three used are declared here.
-extern "C" {
-__m256 Sleef_acosf8_u10avx2(__m256);
-__m256 Sleef_sinf8_u10avx2(__m256);
-__m256 Sleef_expf8_u10avx2(__m256);
-__m256 Sleef_logf8_u10avx2(__m256);
-float Sleef_acosf1_u10purec(float);
-float Sleef_sinf1_u10purec(float);
-}
-
 namespace easel {
 namespace {
-
-bool have_avx2_fma() {
-  static const bool ok = (__builtin_cpu_init(), __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"));
-  return ok;
-}
-
-// vec::map over 8 lanes; the tail is a partial vector (lanes are independent).
-__attribute__((target("avx2,fma"))) void sleef_map(__m256 (*f)(__m256), const float* in, float* out,
-                                                   int64_t n) {
-  int64_t i = 0;
-  for (; i + 8 <= n; i += 8) _mm256_storeu_ps(out + i, f(_mm256_loadu_ps(in + i)));
-  if (i < n) {
-    alignas(32) float buf[8] = {};
-    for (int64_t j = i; j < n; ++j) buf[j - i] = in[j];
-    _mm256_store_ps(buf, f(_mm256_load_ps(buf)));
-    for (int64_t j = i; j < n; ++j) out[j] = buf[j - i];
-  }
-}
-
-// Without AVX2/FMA hardware SLEEF's FMA algorithm is unavailable; its non-FMA variant differs
-// from it in rare last-bit cases.
-void sleef_avx2_or_purec(__m256 (*vf)(__m256), float (*sf)(float), const float* in, float* out, int64_t n) {
-  if (have_avx2_fma()) return sleef_map(vf, in, out, n);
-  for (int64_t i = 0; i < n; ++i) out[i] = sf(in[i]);
-}
-
-float sleef_scalar(__m256 (*vf)(__m256), float (*libm)(float), float x) {
-  if (!have_avx2_fma()) return libm(x);
-  float out;
-  sleef_map(vf, &x, &out, 1);
-  return out;
-}
 
 int64_t ceil_log2(int64_t x) {
   if (x <= 2) return 1;
@@ -97,22 +52,6 @@ float interleaved_rows(int64_t rows, Load load) {
 
 }  // namespace
 
-void torch_acos(const float* in, float* out, int64_t n, TorchCpuKernel k) {
-  if (k == TorchCpuKernel::Scalar) {
-    for (int64_t i = 0; i < n; ++i) out[i] = std::acos(in[i]);
-    return;
-  }
-  sleef_avx2_or_purec(Sleef_acosf8_u10avx2, Sleef_acosf1_u10purec, in, out, n);
-}
-
-void torch_sin(const float* in, float* out, int64_t n, TorchCpuKernel k) {
-  if (k == TorchCpuKernel::Scalar) {
-    for (int64_t i = 0; i < n; ++i) out[i] = std::sin(in[i]);
-    return;
-  }
-  sleef_avx2_or_purec(Sleef_sinf8_u10avx2, Sleef_sinf1_u10purec, in, out, n);
-}
-
 void torch_norm_dim1(const float* x, int64_t C, int64_t H, int64_t W, float* out, TorchCpuKernel k) {
   // binary_kernel_reduce with NormTwoOps: acc + v*v in order; GCC fuses it under -mfma.
   const bool fused = k != TorchCpuKernel::Scalar;
@@ -139,8 +78,5 @@ void torch_sum_dim1(const float* x, int64_t C, int64_t H, int64_t W, float* out)
       out[c * W + w] = 0.0f + s;  // accumulated into a zero-filled output
     }
 }
-
-float torch_exp_f32(float x) { return sleef_scalar(Sleef_expf8_u10avx2, [](float v) { return std::exp(v); }, x); }
-float torch_log_f32(float x) { return sleef_scalar(Sleef_logf8_u10avx2, [](float v) { return std::log(v); }, x); }
 
 }  // namespace easel

@@ -1,21 +1,12 @@
-// The float32 building blocks of torch 1.13 CPU ops that A1111's slerp uses, with the results
-// of each ATen kernel: elementwise acos/sin (SLEEF u10 under AVX2, glibc in the portable
-// build), norm over a middle axis, and sum over a middle axis (ATen's cascade order).
+// The float32 reductions of torch 1.13 CPU ops that A1111's slerp uses, with the results of each
+// ATen kernel: norm over a middle axis and sum over a middle axis (ATen's cascade order). Its
+// elementwise acos/sin are core/torch_math.h.
 #pragma once
 #include <cstdint>
 
 namespace easel {
 
 enum class TorchCpuKernel;
-
-void torch_acos(const float* in, float* out, int64_t n, TorchCpuKernel k);
-void torch_sin(const float* in, float* out, int64_t n, TorchCpuKernel k);
-
-// torch.exp / torch.log of one float32 value as torch's default CPU build computes them (SLEEF
-// u10 under AVX2/FMA, even for a 0-dim tensor; libm otherwise). Samplers whose sigmas become
-// Brownian-tree query times need these: torchsde rounds times to 1e-6, so one ulp matters.
-float torch_exp_f32(float x);
-float torch_log_f32(float x);
 
 // x is [C, H, W] contiguous; out[c * W + w] reduces over h.
 // torch.norm(x, dim=1): sequential sum of squares (fused multiply-add in the AVX2 build), sqrt.

@@ -1,6 +1,6 @@
 // DPM++ SDE (k-diffusion sample_dpmpp_sde, r = 1/2): two noise-sampler queries per step.
 #include "sampling/samplers/common.h"
-#include "sampling/rng/torch_float_ops.h"
+#include "core/torch_math.h"
 
 namespace easel {
 
@@ -8,9 +8,10 @@ Tensor sample_dpmpp_sde(SamplerRun& r, Tensor x) {
   const auto& s = r.sigmas;
   const float rr = 0.5f;
   const float fac = float(1.0 / (2 * 0.5)), one_m_fac = float(1 - 1.0 / (2 * 0.5));
-  // torch-exact exp/log: these sigmas are Brownian-tree query times (see torch_float_ops.h).
-  auto sigma_fn = [](float t) { return torch_exp_f32(-t); };
-  auto t_fn = [](float sg) { return -torch_log_f32(sg); };
+  // torch-exact exp/log: these sigmas are Brownian-tree query times, which torchsde rounds to
+  // 1e-6, so one ulp can pick another tree node.
+  auto sigma_fn = [](float t) { return torch_exp(-t); };
+  auto t_fn = [](float sg) { return -torch_log(sg); };
   for (size_t i = 0; i + 1 < s.size(); ++i) {
     Tensor den = r.denoise(x, s[i]);
     r.report(int(i), s[i], s[i], x, den);

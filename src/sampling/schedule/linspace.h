@@ -4,10 +4,9 @@
 #include <cstdint>
 #include <vector>
 
-namespace easel {
+#include "core/torch_math.h"  // TorchKernel: which ATen CPU kernel to reproduce
 
-// Which ATen CPU kernel to reproduce: the AVX2 build (default on x86 torch) or the scalar one.
-enum class TorchKernel { Avx2, Scalar };
+namespace easel {
 
 std::vector<float> torch_linspace_f32(float start, float end, int64_t n, TorchKernel k = TorchKernel::Avx2);
 std::vector<double> torch_linspace_f64(double start, double end, int64_t n, TorchKernel k = TorchKernel::Avx2);
