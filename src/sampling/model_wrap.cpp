@@ -13,7 +13,7 @@ DiscreteSchedule lcm_schedule(const DiscreteSchedule& model) {
   const int n = 50, skip = int(ac.size()) / n;
   std::vector<float> valid(static_cast<size_t>(n));
   for (int x = 0; x < n; ++x) valid[size_t(n - 1 - x)] = ac[size_t(int(ac.size()) - 1 - x * skip)];
-  return DiscreteSchedule(std::move(valid));
+  return DiscreteSchedule(std::move(valid), model.kernel());
 }
 
 namespace {
@@ -24,12 +24,12 @@ int64_t lcm_t(const DiscreteSchedule& lcm, int skip, float sigma) {
 
 }  // namespace
 
-std::vector<float> lcm_get_sigmas(const DiscreteSchedule& model, int n, TorchKernel k) {
+std::vector<float> lcm_get_sigmas(const DiscreteSchedule& model, int n) {
   const auto lcm = lcm_schedule(model);
   const int skip = model.size() / 50;
   const float start = float(lcm_t(lcm, skip, lcm.sigma_max())), end = float(lcm_t(lcm, skip, lcm.sigma_min()));
   std::vector<float> out;
-  for (float t : torch_linspace_f32(start, end, n, k)) {
+  for (float t : torch_linspace_f32(start, end, n, model.kernel())) {
     float tt = (t - float(skip - 1)) / float(skip);
     tt = std::fmin(std::fmax(tt, 0.f), float(lcm.size() - 1));
     out.push_back(lcm.t_to_sigma(tt));

@@ -16,7 +16,8 @@ using ModelEval = std::function<Tensor(const Tensor& x, const std::vector<float>
 
 // LCM's 50-entry schedule (every 20th timestep from 19) and its get_sigmas(n).
 DiscreteSchedule lcm_schedule(const DiscreteSchedule& model);
-std::vector<float> lcm_get_sigmas(const DiscreteSchedule& model, int n, TorchKernel k = TorchKernel::Avx2);
+// Both use the model's torch kernel.
+std::vector<float> lcm_get_sigmas(const DiscreteSchedule& model, int n);
 
 // Runs `eval` on rows of x at noise level `sigma` (k-diffusion samplers) or timestep `sigma`
 // (Eps) and converts its output to what the sampler expects.

@@ -118,7 +118,7 @@ std::vector<float> sampler_sigmas(const SamplerDef& s, const SigmaRequest& req) 
   const SchedulerDef* sch = effective_scheduler(s, req.scheduler);
   std::vector<float> sig;
   if (!sch || !sch->fn) {
-    sig = s.wrap == ModelWrap::Lcm ? lcm_get_sigmas(*req.model, steps, req.kernel) : req.model->get_sigmas(steps, req.kernel);
+    sig = s.wrap == ModelWrap::Lcm ? lcm_get_sigmas(*req.model, steps) : req.model->get_sigmas(steps);
   } else {
     ScheduleParams p;
     p.n = steps;
@@ -127,7 +127,7 @@ std::vector<float> sampler_sigmas(const SamplerDef& s, const SigmaRequest& req) 
     p.sigma_max = (req.sigma_max != 0 && req.sigma_max != mmax) ? req.sigma_max : mmax;
     if (sch->default_rho != -1 && req.rho != 0 && req.rho != sch->default_rho) p.rho = req.rho;
     p.model = req.model;
-    p.kernel = req.kernel;
+    p.kernel = req.model->kernel();
     p.is_sdxl = req.is_sdxl;
     sig = sch->fn(p);
   }

@@ -51,8 +51,7 @@ struct SigmaRequest {
   const SchedulerDef* scheduler = nullptr;  // null or Automatic: the sampler's default
   const DiscreteSchedule* model = nullptr;
   double sigma_min = 0, sigma_max = 0, rho = 0;  // A1111 opts overrides; 0 = off
-  bool always_discard_next_to_last_sigma = false;
-  TorchKernel kernel = TorchKernel::Avx2;
+  bool always_discard_next_to_last_sigma = false;  // (torch kernel: the model's, model->kernel())
   bool is_sdxl = false;
 };
 // KDiffusionSampler.get_sigmas: the schedule a k-diffusion sampler runs (incl. trailing 0).

@@ -1,10 +1,12 @@
 // DiscreteSchedule: every step is a separately rounded float32 operation, in k-diffusion's order,
-// so schedules built on it match torch bit for bit (with glibc libm = torch's scalar kernel).
+// with the kernel's log/exp (SLEEF for AVX2, glibc for scalar), so schedules built on it match
+// torch bit for bit. Built with -ffp-contract=off.
 #include "sampling/schedule/discrete_schedule.h"
 
 #include <cmath>
 
 #include "core/error.h"
+#include "core/torch_math.h"
 
 namespace easel {
 
@@ -24,7 +26,8 @@ std::vector<double> alphas_cumprod_f64(const std::vector<double>& betas) {
   return out;
 }
 
-DiscreteSchedule::DiscreteSchedule(std::vector<float> alphas_cumprod) : ac_(std::move(alphas_cumprod)) {
+DiscreteSchedule::DiscreteSchedule(std::vector<float> alphas_cumprod, TorchKernel k)
+    : ac_(std::move(alphas_cumprod)), kernel_(k) {
   if (ac_.size() < 2) fail("noise schedule: alphas_cumprod needs at least 2 entries, got {}", ac_.size());
   sigmas_.resize(ac_.size());
   log_sigmas_.resize(ac_.size());
@@ -32,19 +35,19 @@ DiscreteSchedule::DiscreteSchedule(std::vector<float> alphas_cumprod) : ac_(std:
     float a = ac_[i];
     if (!(a > 0.f && a < 1.f)) fail("noise schedule: alphas_cumprod[{}] = {} is outside (0, 1)", i, a);
     float r = (1.0f - a) / a;
-    sigmas_[i] = std::sqrt(r);
-    log_sigmas_[i] = std::log(sigmas_[i]);
+    sigmas_[i] = std::sqrt(r);  // ** 0.5 is torch's sqrt kernel: correctly rounded in both
   }
+  torch_log(sigmas_.data(), log_sigmas_.data(), int64_t(sigmas_.size()), kernel_);
 }
 
 DiscreteSchedule DiscreteSchedule::sd_default(TorchKernel k) {
   auto ac = alphas_cumprod_f64(ldm_linear_betas(1000, 0.00085, 0.012, k));
   std::vector<float> f(ac.begin(), ac.end());
-  return DiscreteSchedule(std::move(f));
+  return DiscreteSchedule(std::move(f), k);
 }
 
 float DiscreteSchedule::sigma_to_t(float sigma) const {
-  const float ls = std::log(sigma);
+  const float ls = torch_log(sigma, kernel_);
   const int n = size();
   // argmax of cumsum(dists >= 0): the last index with log_sigmas[j] <= ls, or 0 when none is.
   int low = 0;
@@ -59,7 +62,7 @@ float DiscreteSchedule::sigma_to_t(float sigma) const {
 }
 
 int64_t DiscreteSchedule::sigma_to_t_quantized(float sigma) const {
-  const float ls = std::log(sigma);
+  const float ls = torch_log(sigma, kernel_);
   int64_t best = 0;
   float bd = INFINITY;
   for (int j = 0; j < size(); ++j) {
@@ -75,12 +78,12 @@ float DiscreteSchedule::t_to_sigma(float t) const {
   const int lo = int(fl), hi = int(std::ceil(t));
   const float w = t - std::trunc(t);
   const float ls = (1.0f - w) * log_sigmas_[lo] + w * log_sigmas_[hi];
-  return std::exp(ls);
+  return torch_exp(ls, kernel_);
 }
 
-std::vector<float> DiscreteSchedule::get_sigmas(int n, TorchKernel k) const {
+std::vector<float> DiscreteSchedule::get_sigmas(int n) const {
   if (n < 1) fail("get_sigmas: steps must be >= 1, got {}", n);
-  auto t = torch_linspace_f32(float(size() - 1), 0.f, n, k);
+  auto t = torch_linspace_f32(float(size() - 1), 0.f, n, kernel_);
   std::vector<float> out;
   out.reserve(size_t(n) + 1);
   for (float v : t) out.push_back(t_to_sigma(v));

@@ -1,8 +1,10 @@
-// A1111 schedule types computed from sigma_min/sigma_max alone: KL Optimal and Align Your Steps
-// (NVIDIA's tables with numpy's log-linear interpolation, in double like numpy).
+// A1111 schedule types computed from sigma_min/sigma_max alone: KL Optimal (float32 torch ops,
+// the kernel's atan/tan) and Align Your Steps (NVIDIA's tables with numpy's log-linear
+// interpolation, in double like numpy). Built with -ffp-contract=off.
 #include <cmath>
 
 #include "core/error.h"
+#include "core/torch_math.h"
 #include "sampling/schedule/schedulers.h"
 
 namespace easel {
@@ -33,12 +35,13 @@ double np_interp(double x, const std::vector<double>& xp, const std::vector<doub
 
 std::vector<float> sigmas_kl_optimal(const ScheduleParams& p) {
   if (p.n < 1) fail("kl_optimal schedule: steps must be >= 1, got {}", p.n);
-  const float amin = std::atan(float(p.sigma_min)), amax = std::atan(float(p.sigma_max));
+  const float amin = torch_atan(float(p.sigma_min), p.kernel), amax = torch_atan(float(p.sigma_max), p.kernel);
   std::vector<float> out;
   for (int i = 0; i <= p.n; ++i) {
     const float s = float(i) / float(p.n);
-    out.push_back(std::tan(s * amin + (1.0f - s) * amax));
+    out.push_back(s * amin + (1.0f - s) * amax);
   }
+  torch_tan(out.data(), out.data(), int64_t(out.size()), p.kernel);
   return out;
 }
 

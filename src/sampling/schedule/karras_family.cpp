@@ -1,8 +1,10 @@
 // k-diffusion's closed-form schedules (karras, exponential, polyexponential) and A1111's
-// "Uniform" (= the model's get_sigmas): python scalars are rounded to float32 where torch does.
+// "Uniform" (= the model's get_sigmas): python scalars are rounded to float32 where torch does,
+// pow/exp are the kernel's (core/torch_math). Built with -ffp-contract=off.
 #include <cmath>
 
 #include "core/error.h"
+#include "core/torch_math.h"
 #include "sampling/schedule/schedulers.h"
 
 namespace easel {
@@ -17,7 +19,7 @@ void check(const ScheduleParams& p, const char* what) {
 
 std::vector<float> sigmas_uniform(const ScheduleParams& p) {
   if (!p.model) fail("uniform schedule needs the model's sigma table");
-  return p.model->get_sigmas(p.n, p.kernel);
+  return p.model->get_sigmas(p.n);
 }
 
 std::vector<float> sigmas_karras(const ScheduleParams& p) {
@@ -25,9 +27,10 @@ std::vector<float> sigmas_karras(const ScheduleParams& p) {
   const double rho = p.rho > 0 ? p.rho : 7.0;
   auto ramp = torch_linspace_f32(0.f, 1.f, p.n, p.kernel);
   const double min_inv = std::pow(p.sigma_min, 1.0 / rho), max_inv = std::pow(p.sigma_max, 1.0 / rho);
-  const float span = float(min_inv - max_inv), base = float(max_inv), e = float(rho);
+  const float span = float(min_inv - max_inv), base = float(max_inv);
   std::vector<float> out;
-  for (float r : ramp) out.push_back(std::pow(base + r * span, e));
+  for (float r : ramp) out.push_back(base + r * span);
+  torch_pow_scalar(out.data(), rho, out.data(), int64_t(out.size()), p.kernel);
   out.push_back(0.f);
   return out;
 }
@@ -35,21 +38,20 @@ std::vector<float> sigmas_karras(const ScheduleParams& p) {
 std::vector<float> sigmas_exponential(const ScheduleParams& p) {
   check(p, "exponential");
   auto l = torch_linspace_f32(float(std::log(p.sigma_max)), float(std::log(p.sigma_min)), p.n, p.kernel);
-  for (auto& v : l) v = std::exp(v);
+  torch_exp(l.data(), l.data(), int64_t(l.size()), p.kernel);
   l.push_back(0.f);
   return l;
 }
 
 std::vector<float> sigmas_polyexponential(const ScheduleParams& p) {
   check(p, "polyexponential");
-  const float rho = float(p.rho > 0 ? p.rho : 1.0);
+  const double rho = p.rho > 0 ? p.rho : 1.0;
   auto ramp = torch_linspace_f32(1.f, 0.f, p.n, p.kernel);
+  torch_pow_scalar(ramp.data(), rho, ramp.data(), int64_t(ramp.size()), p.kernel);
   const float span = float(std::log(p.sigma_max) - std::log(p.sigma_min)), lmin = float(std::log(p.sigma_min));
   std::vector<float> out;
-  for (float r : ramp) {
-    float rr = rho == 1.f ? r : std::pow(r, rho);
-    out.push_back(std::exp(rr * span + lmin));
-  }
+  for (float r : ramp) out.push_back(r * span + lmin);
+  torch_exp(out.data(), out.data(), int64_t(out.size()), p.kernel);
   out.push_back(0.f);
   return out;
 }

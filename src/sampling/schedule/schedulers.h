@@ -13,7 +13,8 @@ struct ScheduleParams {
   double sigma_min = 0, sigma_max = 0;  // float32 model values widened, as A1111's .item()
   double rho = 0;             // 0: the schedule's default
   const DiscreteSchedule* model = nullptr;  // for the types that need the model's table
-  TorchKernel kernel = TorchKernel::Avx2;   // which torch CPU linspace/math to reproduce
+  // Which torch CPU linspace/math to reproduce; sigma <-> t and get_sigmas use the model's own.
+  TorchKernel kernel = TorchKernel::Avx2;
   bool is_sdxl = false;       // Align Your Steps has an SDXL table
   double beta_alpha = 0.6, beta_beta = 0.6;  // A1111 opts beta_dist_alpha / beta_dist_beta
 };
