@@ -7,6 +7,8 @@
 #include <cmath>
 #include <cstdio>
 
+#include <fmt/format.h>
+
 #include "golden_sets.h"
 #include "pipeline/generate.h"
 
@@ -57,13 +59,16 @@ TEST(Txt2ImgGolden, EveryLayoutEveryGolden) {
         bool ok = true;
         // Per-step latents.
         double worst_step = 0;
+        std::string per_step;
         EXPECT_EQ(int(xs.size()), p.steps) << g.name;
         for (size_t i = 0; i < xs.size(); ++i) {
           const std::string key = "step" + std::to_string(i) + ".x_in";
           if (!want.has(key)) continue;
           Tensor w = want.at(key).to_f32();
           ASSERT_EQ(w.numel(), xs[i].numel()) << key;
-          worst_step = std::max(worst_step, rel_err(xs[i].f32(), w.f32(), size_t(w.numel())));
+          const double e = rel_err(xs[i].f32(), w.f32(), size_t(w.numel()));
+          worst_step = std::max(worst_step, e);
+          per_step += fmt::format(" {:.3g}", e);
         }
         Tensor wf = want.at("final_latent").to_f32();
         const double fin = rel_err(out[0].latent.f32(), wf.f32(), size_t(wf.numel()));
@@ -84,6 +89,7 @@ TEST(Txt2ImgGolden, EveryLayoutEveryGolden) {
         pass += ok;
         std::printf("[txt2img %s] %-32s steps rel %.3g  final rel %.3g  max pixel diff %d (%d of %zu differ)  %.0f ms  %s\n",
                     layout.label.c_str(), g.name.c_str(), worst_step, fin, max_px, differ, rgb.size(), ms, ok ? "ok" : "FAIL");
+        std::printf("[txt2img %s] %-32s per-step rel:%s\n", layout.label.c_str(), g.name.c_str(), per_step.c_str());
       }
       std::printf("[txt2img %s] %s: %d/%zu goldens pass\n", layout.label.c_str(), layout.path.filename().c_str(), pass,
                   set.goldens.size());

@@ -5,6 +5,7 @@
 #include "backend/act.h"
 #include "backend/checks.h"
 #include "backend/ref/ref_backend.h"
+#include "core/torch_math.h"
 
 namespace easel {
 
@@ -80,16 +81,19 @@ void RefBackend::timestep_embedding(const Tensor& t, Tensor& y, float max_period
   bk::need_rank(y, 2, "timestep_embedding", "y");
   bk::need_numel(t, y.dim(0), "timestep_embedding", "t");
   const int64_t N = y.dim(0), dim = y.dim(1), half = dim / 2;
-  // float32 throughout, in torch's order: exp((-ln(P) * i) / half), then t * f.
+  // LDM/diffusers in float32 as torch's CPU AVX2 build runs it: freqs = exp((-ln(P) * i) / half)
+  // and cos/sin of t * freqs with SLEEF. k-diffusion's t is fractional (443.7...), so an ulp in a
+  // frequency moves the argument by ~1e-4: glibc's exp/sin/cos would not reproduce torch here.
   const float neg_log = float(-std::log(double(max_period)));
+  std::vector<float> freqs(static_cast<size_t>(half)), args(freqs.size());
+  for (int64_t i = 0; i < half; ++i) freqs[size_t(i)] = neg_log * float(i) / float(half);
+  torch_exp(freqs.data(), freqs.data(), half);
   for (int64_t n = 0; n < N; ++n) {
     float* yp = y.f32() + n * dim;
-    for (int64_t i = 0; i < half; ++i) {
-      const float f = std::exp(neg_log * float(i) / float(half));
-      const float a = t.f32()[n] * f;
-      yp[i] = std::cos(a);
-      yp[half + i] = std::sin(a);
-    }
+    const float tn = t.f32()[n];
+    for (int64_t i = 0; i < half; ++i) args[size_t(i)] = tn * freqs[size_t(i)];
+    torch_cos(args.data(), yp, half);
+    torch_sin(args.data(), yp + half, half);
     if (dim % 2) yp[dim - 1] = 0.f;
   }
 }
