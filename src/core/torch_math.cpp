@@ -81,10 +81,12 @@ const Unary kAtan{Sleef_atanf8_u10avx2, Sleef_atanf1_u10purec, [](float v) { ret
 const Unary kAcos{Sleef_acosf8_u10avx2, Sleef_acosf1_u10purec, [](float v) { return std::acos(v); }};
 const Unary kExpm1{Sleef_expm1f8_u10avx2, Sleef_expm1f1_u10purec, [](float v) { return std::expm1(v); }};
 
-// cpu_kernel_vec's vectorized_loop: pairs of 8-lane vectors while 16 elements remain.
-__attribute__((target("avx2,fma"))) void pow_blocks_avx2(const float* in, float e, float* out, int64_t blocks) {
+// cpu_kernel_vec's vectorized_loop: pairs of 8-lane vectors while 16 elements remain. (SLEEF is
+// called through a pointer, as in map_avx2: clang rejects direct calls to a non-AVX declaration.)
+__attribute__((target("avx2,fma"))) void pow_blocks_avx2(__m256 (*f)(__m256, __m256), const float* in, float e,
+                                                         float* out, int64_t blocks) {
   const __m256 ev = _mm256_set1_ps(e);
-  for (int64_t i = 0; i < blocks * 16; i += 8) _mm256_storeu_ps(out + i, Sleef_powf8_u10avx2(_mm256_loadu_ps(in + i), ev));
+  for (int64_t i = 0; i < blocks * 16; i += 8) _mm256_storeu_ps(out + i, f(_mm256_loadu_ps(in + i), ev));
 }
 
 }  // namespace
@@ -133,7 +135,7 @@ void torch_pow_scalar(const float* in, double exponent, float* out, int64_t n, T
   if (k == TorchKernel::Scalar) {
     for (int64_t i = 0; i < head; ++i) out[i] = std::pow(in[i], ef);
   } else if (torch_math_has_avx2_fma()) {
-    pow_blocks_avx2(in, ef, out, blocks);
+    pow_blocks_avx2(Sleef_powf8_u10avx2, in, ef, out, blocks);
   } else {
     for (int64_t i = 0; i < head; ++i) out[i] = Sleef_powf1_u10purec(in[i], ef);
   }
