@@ -215,8 +215,8 @@ ParsedRequest parse_generation_request(const json& body, bool img2img, const Ser
   if (restore_faces.value_or(false)) throw ApiError::http(422, "restore_faces: face restoration is not supported by easel");
   if (tiling.value_or(false)) throw ApiError::http(422, "tiling: tiling is not supported by easel yet");
   if (script_name && !script_name->empty()) throw ApiError::http(422, "Script '" + *script_name + "' not found");
-  if (alwayson && !alwayson->empty())
-    throw ApiError::http(422, "always on script " + alwayson->begin().key() + " not found");
+  // A1111 1.10 looks always-on scripts up by title like selectable ones, hence the same message.
+  if (alwayson && !alwayson->empty()) throw ApiError::http(422, "Script '" + alwayson->begin().key() + "' not found");
 
   auto int_in = [](const char* field, int64_t v, int64_t lo, int64_t hi) {
     if (v < lo || v > hi) throw invalid(field, "expected " + std::to_string(lo) + ".." + std::to_string(hi) + ", got " + std::to_string(v));

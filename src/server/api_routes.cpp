@@ -176,6 +176,15 @@ void register_api_routes(httplib::Server& http, ServerContext& ctx) {
       out.push_back({{"model_name", std::filesystem::path(f).filename().string()}, {"filename", f}});
     reply(res, out);
   }));
+  // Lists of features easel does not have (hypernetworks, face restoration, Real-ESRGAN, hires
+  // latent upscale, scripts, extensions): A1111 always serves these routes and clients list
+  // them before generating (stable-diffusion-api's getHypernetworks, ...), so answer empty in
+  // A1111's shapes rather than 404.
+  for (const char* route : {"hypernetworks", "face-restorers", "realesrgan-models", "latent-upscale-modes", "script-info", "extensions"})
+    http.Get(v1 + route, guarded([](auto&, auto& res) { reply(res, json::array()); }));
+  http.Get(v1 + "scripts", guarded([](auto&, auto& res) {
+    reply(res, {{"txt2img", json::array()}, {"img2img", json::array()}});
+  }));
   http.Get(v1 + "embeddings", guarded([](auto&, auto& res) {
     reply(res, {{"loaded", json::object()}, {"skipped", json::object()}});
   }));

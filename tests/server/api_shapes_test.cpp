@@ -47,6 +47,13 @@ TEST(ServerApi, ListEndpointsHaveA1111Shapes) {
   Reply e = s.get("/sdapi/v1/embeddings");
   EXPECT_TRUE(e.body.contains("loaded") && e.body.contains("skipped")) << e.raw;
   EXPECT_TRUE(s.get("/sdapi/v1/prompt-styles").body.is_array());
+  // Features easel lacks are listed empty (A1111 serves these routes; clients call them).
+  for (const char* r : {"hypernetworks", "face-restorers", "realesrgan-models", "latent-upscale-modes", "script-info", "extensions"}) {
+    Reply l = s.get(std::string("/sdapi/v1/") + r);
+    EXPECT_EQ(l.status, 200) << r;
+    EXPECT_EQ(l.body, json::array()) << r << ": " << l.raw;
+  }
+  EXPECT_EQ(s.get("/sdapi/v1/scripts").body, json({{"txt2img", json::array()}, {"img2img", json::array()}}));
   Reply mem = s.get("/sdapi/v1/memory");
   EXPECT_GT(mem.body["ram"]["used"].get<double>(), 0) << mem.raw;
   EXPECT_GT(mem.body["ram"]["total"].get<double>(), mem.body["ram"]["used"].get<double>());
