@@ -44,14 +44,7 @@ Tensor sample_dpm_adaptive(SamplerRun& r, Tensor x) {
     if (steps > 100000) fail("DPM adaptive: step size controller did not converge");
     ksamp::DpmSolver::Cache cache;
     const float t = std::fmin(t_end, s + float(pid.h));
-    float t_ = t, su = 0;
-    if (eta != 0) {
-      auto [sd, up] = ksamp::ancestral_step(dpm.sigma_of(s), dpm.sigma_of(t), eta);
-      (void)up;
-      t_ = std::fmin(t_end, dpm.t_of(sd));
-      const float a = dpm.sigma_of(t), b = dpm.sigma_of(t_);
-      su = std::sqrt(a * a - b * b);
-    }
+    const auto [t_, su] = dpm.ancestral_target(s, t, t_end, eta);
     Tensor e = dpm.eps(cache, "eps", x, s);
     const float sg = dpm.sigma_of(s);
     Tensor den = emap([sg](float a, float v) { return a - sg * v; }, x, e);

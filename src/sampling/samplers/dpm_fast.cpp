@@ -26,14 +26,7 @@ Tensor sample_dpm_fast(SamplerRun& r, Tensor x) {
   for (size_t i = 0; i < orders.size(); ++i) {
     ksamp::DpmSolver::Cache cache;
     const float t = ts[i], tn = ts[i + 1];
-    float tn_ = tn, su = 0;
-    if (eta != 0) {
-      auto [sd, up] = ksamp::ancestral_step(dpm.sigma_of(t), dpm.sigma_of(tn), eta);
-      (void)up;
-      tn_ = std::fmin(t_end, dpm.t_of(sd));
-      const float a = dpm.sigma_of(tn), b = dpm.sigma_of(tn_);
-      su = std::sqrt(a * a - b * b);
-    }
+    const auto [tn_, su] = dpm.ancestral_target(t, tn, t_end, eta);
     Tensor e = dpm.eps(cache, "eps", x, t);
     const float sg = dpm.sigma_of(t);
     Tensor den = emap([sg](float a, float v) { return a - sg * v; }, x, e);

@@ -8,7 +8,7 @@ Tensor sample_dpmpp_2m_sde(SamplerRun& r, Tensor x) {
   const auto& s = r.sigmas;
   const bool heun = r.opts.solver_type == "heun";
   if (!heun && r.opts.solver_type != "midpoint") fail("DPM++ 2M SDE: solver_type must be 'heun' or 'midpoint', got '{}'", r.opts.solver_type);
-  const float eta = float(r.opts.eta), sn = float(r.opts.s_noise);
+  const float eta = float(r.opts.eta);
   Tensor old;
   float h = 0, h_last = 0;
   for (size_t i = 0; i + 1 < s.size(); ++i) {
@@ -27,11 +27,7 @@ Tensor sample_dpmpp_2m_sde(SamplerRun& r, Tensor x) {
         const float k = heun ? (em / (-h - eta_h) + 1.0f) * (1.0f / rr) : 0.5f * em * (1.0f / rr);
         x = emap([=](float v, float d, float o) { return v + k * (d - o); }, x, den, old);
       }
-      if (r.opts.eta != 0) {
-        const float k = std::sqrt(-std::expm1(-2.0f * eta_h)), s1 = s[i + 1];
-        Tensor nz = r.sde_noise(x, s[i], s[i + 1]);
-        x = emap([=](float v, float z) { return v + ((z * s1) * k) * sn; }, x, nz);
-      }
+      if (r.opts.eta != 0) x = ksamp::add_sde_noise(r, x, i, std::sqrt(-std::expm1(-2.0f * eta_h)));
     }
     old = den;
     h_last = h;

@@ -6,9 +6,7 @@ namespace easel {
 Tensor sample_dpmpp_2s_ancestral(SamplerRun& r, Tensor x) {
   const auto& s = r.sigmas;
   for (size_t i = 0; i + 1 < s.size(); ++i) {
-    Tensor den = r.denoise(x, s[i]);
-    auto [down, up] = ksamp::ancestral_step(s[i], s[i + 1], r.opts.eta);
-    r.report(int(i), s[i], s[i], x, den);
+    const auto [den, down, up] = ksamp::open_ancestral_step(r, x, i);
     if (down == 0) {
       x = ksamp::euler_step(x, ksamp::to_d(x, s[i], den), down - s[i]);
     } else {

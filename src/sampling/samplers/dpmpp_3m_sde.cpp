@@ -5,7 +5,7 @@ namespace easel {
 
 Tensor sample_dpmpp_3m_sde(SamplerRun& r, Tensor x) {
   const auto& s = r.sigmas;
-  const float eta = float(r.opts.eta), sn = float(r.opts.s_noise);
+  const float eta = float(r.opts.eta);
   Tensor den1, den2;
   float h = 0, h1 = 0, h2 = 0;
   bool has_h1 = false, has_h2 = false;
@@ -34,11 +34,7 @@ Tensor sample_dpmpp_3m_sde(SamplerRun& r, Tensor x) {
         const float rr = h1 / h, phi2 = std::expm1(-h_eta) / h_eta + 1.0f;
         x = emap([=](float v, float d, float d1) { return v + phi2 * ((d - d1) / rr); }, x, den, den1);
       }
-      if (r.opts.eta != 0) {
-        const float k = std::sqrt(-std::expm1((-2.0f * h) * eta)), s1 = s[i + 1];
-        Tensor nz = r.sde_noise(x, s[i], s[i + 1]);
-        x = emap([=](float v, float z) { return v + ((z * s1) * k) * sn; }, x, nz);
-      }
+      if (r.opts.eta != 0) x = ksamp::add_sde_noise(r, x, i, std::sqrt(-std::expm1((-2.0f * h) * eta)));
     }
     den2 = den1;
     den1 = den;
