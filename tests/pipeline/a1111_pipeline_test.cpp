@@ -14,10 +14,8 @@ namespace {
 
 constexpr double kTol = 2e-5;
 
-bool is_pipeline_set(const nlohmann::json& j) {
-  return j.contains("cases") && j["cases"].is_array() && !j["cases"].empty() && j["cases"][0].contains("seeds") &&
-         j["cases"][0].contains("source") && j["cases"][0].contains("sampler");
-}
+// The sampling oracle's end-to-end runs that name their sampler by UI name.
+bool is_named_pipeline_set(const nlohmann::json& j) { return is_pipeline_set(j) && first_case(j)->contains("sampler"); }
 
 // Prompt c = -0.4 (id 0) and negative c = 0.1 (id 1), as the oracle's ToySDModel.
 ModelEval toy_model() {
@@ -33,15 +31,14 @@ ModelEval toy_model() {
 }
 
 TEST(A1111Pipeline, ToyModelRuns) {
-  auto sets = load_case_sets(is_pipeline_set);
+  auto sets = load_case_sets(is_named_pipeline_set);
   ASSERT_FALSE(sets.empty()) << "no A1111 pipeline case set under " << oracle_dir() / "samplers";
   const DiscreteSchedule sched = DiscreteSchedule::sd_default();
   for (auto& s : sets) {
-    int pass = 0, total = 0;
-    double worst = 0, max_sigma_rel = 0;
-    std::string worst_case;
+    SetTally tally;
+    double max_sigma_rel = 0;
     for (const auto& c : s.meta["cases"]) {
-      ++total;
+      ++tally.total;
       const std::string name = c["case"];
       const auto& tn = c["tensors"];
       SamplerSelection sel = select_sampler(c["sampler"], c.value("scheduler", std::string("Automatic")));
@@ -96,11 +93,8 @@ TEST(A1111Pipeline, ToyModelRuns) {
         auto wx = s.f32(tn["xs"]), wd = s.f32(tn["denoised"]);
         check(xs.size() == wx.size(), "callback count " + std::to_string(xs.size() / fin.size()));
         if (xs.size() == wx.size()) {
-          const size_t per = fin.size();
-          for (size_t k = 0; k * per < wx.size(); ++k) {
-            r = std::max(r, tol_ratio(xs.data() + k * per, wx.data() + k * per, per, kTol, std::max(1.0, double(sig[k]))));
-            r = std::max(r, tol_ratio(den.data() + k * per, wd.data() + k * per, per, kTol));
-          }
+          const auto [rx, rd] = trajectory_ratio(xs, den, sig, wx, wd, fin.size(), kTol);
+          r = std::max({r, rx, rd});
         }
       }
       check(r <= 1.0, "trajectory error " + std::to_string(r) + " of tolerance");
@@ -110,11 +104,10 @@ TEST(A1111Pipeline, ToyModelRuns) {
       const std::string label = schedule_label(sel);
       if (label != "Automatic") got_extra["Schedule type"] = label;
       check(got_extra == want_extra, "infotext fields");
-      if (r > worst) worst = r, worst_case = name;
-      pass += ok;
+      tally.add(name, ok, r);
     }
     std::printf("[a1111 pipeline] %s: %d/%d cases pass, worst error %.3g of tolerance (%s), sigmas max rel diff %.3g\n",
-                s.name.c_str(), pass, total, worst, worst_case.c_str(), max_sigma_rel);
+                s.name.c_str(), tally.pass, tally.total, tally.worst, tally.worst_case.c_str(), max_sigma_rel);
   }
 }
 

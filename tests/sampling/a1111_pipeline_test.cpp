@@ -16,11 +16,6 @@ namespace {
 
 constexpr double kTol = 2e-5;
 
-bool is_pipeline_set(const nlohmann::json& j) {
-  return j.contains("cases") && j["cases"].is_array() && !j["cases"].empty() && j["cases"][0].contains("seeds") &&
-         j["cases"][0].contains("source");
-}
-
 int64_t ulps(float a, float b) {
   int32_t ia, ib;
   std::memcpy(&ia, &a, 4);
@@ -33,12 +28,12 @@ TEST(A1111Pipeline, Cases) {
   ASSERT_FALSE(sets.empty());
   auto model = DiscreteSchedule::sd_default();
   for (auto& s : sets) {
-    int pass = 0, total = 0, sde_cases = 0;
+    SetTally tally;
+    int sde_cases = 0;
     int64_t sde_queries = 0, sde_sigma_off = 0;
-    double worst = 0, sde_worst = 0;
-    std::string worst_case;
+    double sde_worst = 0;
     for (const auto& c : s.meta["cases"]) {
-      ++total;
+      ++tally.total;
       const std::string name = c["case"];
       const auto& tn = c["tensors"];
       SCOPED_TRACE(name);
@@ -166,24 +161,15 @@ TEST(A1111Pipeline, Cases) {
       auto want_fin = s.f32(tn["final"]);
       double r = tol_ratio(out.f32(), want_fin.data(), want_fin.size(), kTol);
       if (tn.contains("xs")) {
-        auto want_x = s.f32(tn["xs"]), want_d = s.f32(tn["denoised"]);
-        if (rec.xs.size() == want_x.size()) {
-          const size_t per = want_fin.size();
-          for (size_t k = 0; k * per < want_x.size(); ++k) {
-            r = std::max(r, tol_ratio(rec.xs.data() + k * per, want_x.data() + k * per, per, kTol, std::max(1.0, double(rec.sigma[k]))));
-            r = std::max(r, tol_ratio(rec.den.data() + k * per, want_d.data() + k * per, per, kTol));
-          }
-        } else {
-          r = INFINITY;
-        }
+        const auto [rx, rd] = trajectory_ratio(rec.xs, rec.den, rec.sigma, s.f32(tn["xs"]), s.f32(tn["denoised"]),
+                                               want_fin.size(), kTol);
+        r = std::max({r, rx, rd});
       }
       EXPECT_LE(r, 1.0) << "trajectory";
       ok &= r <= 1.0;
-      if (r > worst) worst = r, worst_case = name;
-      pass += ok;
+      tally.add(name, ok, r);
     }
-    std::printf("[a1111] %s: %d/%d cases pass, worst error %.3g of tolerance (%s)\n", s.name.c_str(), pass, total, worst,
-                worst_case.c_str());
+    tally.print("a1111", s.name);
     if (sde_cases)
       std::printf("[a1111] %s: Brownian tree noise in %d SDE cases, %lld queries (%lld at sigmas not bit-equal to "
                   "upstream's), max abs error %.3g vs stored\n",

@@ -11,11 +11,6 @@
 namespace easel::test {
 namespace {
 
-bool is_pipeline_set(const nlohmann::json& j) {
-  return j.contains("cases") && j["cases"].is_array() && !j["cases"].empty() && j["cases"][0].contains("seeds") &&
-         j["cases"][0].contains("source");
-}
-
 int64_t ulps(float a, float b) {
   int32_t ia, ib;
   std::memcpy(&ia, &a, 4);

@@ -16,8 +16,8 @@ namespace {
 constexpr double kTol = 2e-5;
 
 bool is_cfg_set(const nlohmann::json& j) {
-  return j.contains("cases") && j["cases"].is_array() && !j["cases"].empty() && j["cases"][0].contains("scale") &&
-         j["cases"][0].contains("uncond");
+  const nlohmann::json* c = first_case(j);
+  return c && c->contains("scale") && c->contains("uncond");
 }
 
 // Conditioning ids index a table of toy "text" values c.
@@ -46,14 +46,12 @@ ModelEval toy_eval(const std::vector<float>& table, std::vector<int>* rows_seen 
 TEST(Cfg, Trajectories) {
   auto sets = load_case_sets(is_cfg_set);
   ASSERT_FALSE(sets.empty());
-  CaseSet noise{"noise", {}, load_safetensors((oracle_dir() / "samplers" / "noise.safetensors").string())};
+  const CaseSet noise = load_noise_set();
   auto sched = DiscreteSchedule::sd_default();
   for (auto& s : sets) {
-    int pass = 0, total = 0;
-    double worst = 0;
-    std::string worst_case;
+    SetTally tally;
     for (const auto& c : s.meta["cases"]) {
-      ++total;
+      ++tally.total;
       const std::string name = c["case"];
       const auto& tn = c["tensors"];
       const SamplerDef* def = find_sampler_by_upstream(c["function"].get<std::string>());
@@ -84,24 +82,15 @@ TEST(Cfg, Trajectories) {
       auto want_bs = c["model_batch_sizes"].get<std::vector<int>>();
       EXPECT_EQ(cfg.batch_sizes(), want_bs) << name;
       ok &= cfg.batch_sizes() == want_bs;
-      auto want_fin = s.f32(tn["final"]), want_x = s.f32(tn["xs"]), want_d = s.f32(tn["denoised"]);
-      double r = tol_ratio(out.f32(), want_fin.data(), want_fin.size(), kTol);
-      if (rec.xs.size() == want_x.size()) {
-        const size_t per = want_fin.size();
-        for (size_t k = 0; k * per < want_x.size(); ++k) {
-          r = std::max(r, tol_ratio(rec.xs.data() + k * per, want_x.data() + k * per, per, kTol, std::max(1.0, double(rec.sigma[k]))));
-          r = std::max(r, tol_ratio(rec.den.data() + k * per, want_d.data() + k * per, per, kTol));
-        }
-      } else {
-        r = INFINITY;
-      }
+      auto want_fin = s.f32(tn["final"]);
+      const auto [rx, rd] = trajectory_ratio(rec.xs, rec.den, rec.sigma, s.f32(tn["xs"]), s.f32(tn["denoised"]),
+                                             want_fin.size(), kTol);
+      const double r = std::max({tol_ratio(out.f32(), want_fin.data(), want_fin.size(), kTol), rx, rd});
       EXPECT_LE(r, 1.0) << name;
       ok &= r <= 1.0;
-      if (r > worst) worst = r, worst_case = name;
-      pass += ok;
+      tally.add(name, ok, r);
     }
-    std::printf("[cfg] %s: %d/%d cases pass, worst error %.3g of tolerance (%s)\n", s.name.c_str(), pass, total, worst,
-                worst_case.c_str());
+    tally.print("cfg", s.name);
   }
 }
 

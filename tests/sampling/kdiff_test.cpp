@@ -13,20 +13,18 @@ namespace {
 constexpr double kTol = 2e-5;
 
 bool is_kdiff_set(const nlohmann::json& j) {
-  return j.contains("cases") && j["cases"].is_array() && !j["cases"].empty() && j["cases"][0].contains("function") &&
-         j["cases"][0].contains("sigmas") == false && j["cases"][0]["tensors"].contains("model_sigmas");
+  const nlohmann::json* c = first_case(j);
+  return c && c->contains("function") && !c->contains("sigmas") && (*c)["tensors"].contains("model_sigmas");
 }
 
 TEST(KDiffusion, Trajectories) {
   auto sets = load_case_sets(is_kdiff_set);
   ASSERT_FALSE(sets.empty());
-  CaseSet noise{"noise", {}, load_safetensors((oracle_dir() / "samplers" / "noise.safetensors").string())};
+  const CaseSet noise = load_noise_set();
   for (auto& s : sets) {
-    int pass = 0, total = 0;
-    double worst = 0;
-    std::string worst_case;
+    SetTally tally;
     for (const auto& c : s.meta["cases"]) {
-      ++total;
+      ++tally.total;
       const std::string name = c["case"];
       const auto& tn = c["tensors"];
       const SamplerDef* def = find_sampler_by_upstream(c["function"].get<std::string>());
@@ -68,31 +66,20 @@ TEST(KDiffusion, Trajectories) {
       if (model_sigmas.size() == want_ms.size()) {
         for (size_t k = 0; k < want_ms.size(); ++k) {
           const double r = std::fabs(model_sigmas[k] - want_ms[k]) / (kTol * std::max(1.0, std::fabs(want_ms[k])));
-          worst = std::max(worst, r);
+          tally.worst = std::max(tally.worst, r);
           if (r > 1) { ok = false; ADD_FAILURE() << name << " model sigma " << k << ": " << model_sigmas[k] << " vs " << want_ms[k]; break; }
         }
       }
       auto want_fin = s.f32(tn["final"]);
       double rf = tol_ratio(out.f32(), want_fin.data(), want_fin.size(), kTol);
-      auto want_x = s.f32(tn["xs"]), want_d = s.f32(tn["denoised"]);
-      double rx = 0, rd = 0;
-      if (rec.xs.size() == want_x.size()) {
-        const size_t per = want_fin.size();
-        for (size_t k = 0; k * per < want_x.size(); ++k) {
-          rx = std::max(rx, tol_ratio(rec.xs.data() + k * per, want_x.data() + k * per, per, kTol, std::max(1.0, double(rec.sigma[k]))));
-          rd = std::max(rd, tol_ratio(rec.den.data() + k * per, want_d.data() + k * per, per, kTol));
-        }
-      } else {
-        rx = rd = INFINITY;
-      }
+      const auto [rx, rd] = trajectory_ratio(rec.xs, rec.den, rec.sigma, s.f32(tn["xs"]), s.f32(tn["denoised"]),
+                                             want_fin.size(), kTol);
       const double r = std::max({rf, rx, rd});
       EXPECT_LE(r, 1.0) << name << ": final " << rf << " callback x " << rx << " denoised " << rd << " (x tolerance units)";
       ok &= r <= 1.0;
-      if (r > worst) worst = r, worst_case = name;
-      pass += ok;
+      tally.add(name, ok, r);
     }
-    std::printf("[kdiff] %s: %d/%d cases pass, worst error %.3g of tolerance (%s)\n", s.name.c_str(), pass, total, worst,
-                worst_case.c_str());
+    tally.print("kdiff", s.name);
   }
 }
 

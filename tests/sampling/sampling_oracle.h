@@ -1,6 +1,8 @@
-// Shared helpers of the sampling oracle tests: loading a case set (X.json + X.safetensors),
-// reading tensors as float/double/int vectors, and the README's tolerance check.
+// Shared helpers of the sampling oracle tests (also the pipeline's): loading a case set (X.json +
+// X.safetensors), reading tensors as float/double/int vectors, the README's tolerance check on
+// finals and trajectories, and the per-set pass/worst tally.
 #pragma once
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <cstdio>
@@ -58,6 +60,24 @@ std::vector<CaseSet> load_case_sets(Pred pred) {
   return out;
 }
 
+// The first case of a case set's json, or null when it has no non-empty "cases" array; the set
+// predicates below and in the tests look at its keys.
+inline const nlohmann::json* first_case(const nlohmann::json& j) {
+  if (!j.contains("cases") || !j["cases"].is_array() || j["cases"].empty()) return nullptr;
+  return &j["cases"][0];
+}
+
+// End-to-end A1111 runs (seeds and a noise source per case).
+inline bool is_pipeline_set(const nlohmann::json& j) {
+  const nlohmann::json* c = first_case(j);
+  return c && c->contains("seeds") && c->contains("source");
+}
+
+// The stored noise draws (samplers/noise.safetensors) that the toy-model cases replay.
+inline CaseSet load_noise_set() {
+  return {"noise", {}, load_safetensors((oracle_dir() / "samplers" / "noise.safetensors").string())};
+}
+
 // README tolerance: |a - b| <= tol * max(scale, |b|), elementwise; returns the worst ratio
 // err / allowed (<= 1 passes). NaN must match NaN.
 inline double tol_ratio(const float* got, const float* want, size_t n, double tol, double scale = 1.0) {
@@ -72,5 +92,38 @@ inline double tol_ratio(const float* got, const float* want, size_t n, double to
   }
   return worst;
 }
+
+// Worst tolerance ratios of a recorded trajectory (per-step latents, denoised and callback sigmas,
+// flattened) against the stored stacks of `per` elements a step: latents relative to
+// max(1, sigma) of their step, denoised to 1. INFINITY for both when the step counts differ.
+struct TrajectoryRatio {
+  double x = 0, den = 0;
+};
+inline TrajectoryRatio trajectory_ratio(const std::vector<float>& xs, const std::vector<float>& den,
+                                        const std::vector<float>& sigma, const std::vector<float>& want_x,
+                                        const std::vector<float>& want_d, size_t per, double tol) {
+  if (xs.size() != want_x.size()) return {INFINITY, INFINITY};
+  TrajectoryRatio r;
+  for (size_t k = 0; k * per < want_x.size(); ++k) {
+    r.x = std::max(r.x, tol_ratio(xs.data() + k * per, want_x.data() + k * per, per, tol, std::max(1.0, double(sigma[k]))));
+    r.den = std::max(r.den, tol_ratio(den.data() + k * per, want_d.data() + k * per, per, tol));
+  }
+  return r;
+}
+
+// Cases passed and the worst error (in tolerance units) of one case set, for the summary line.
+struct SetTally {
+  int pass = 0, total = 0;
+  double worst = 0;
+  std::string worst_case;
+  void add(const std::string& name, bool ok, double r) {
+    if (r > worst) worst = r, worst_case = name;
+    pass += ok;
+  }
+  void print(const char* tag, const std::string& set) const {
+    std::printf("[%s] %s: %d/%d cases pass, worst error %.3g of tolerance (%s)\n", tag, set.c_str(), pass, total, worst,
+                worst_case.c_str());
+  }
+};
 
 }  // namespace easel::test

@@ -13,21 +13,19 @@ namespace {
 constexpr double kTol = 2e-5;
 
 bool is_timestep_set(const nlohmann::json& j) {
-  return j.contains("cases") && j["cases"].is_array() && !j["cases"].empty() && j["cases"][0].contains("tensors") &&
-         j["cases"][0]["tensors"].contains("model_t");
+  const nlohmann::json* c = first_case(j);
+  return c && c->contains("tensors") && (*c)["tensors"].contains("model_t");
 }
 
 TEST(Timestep, Trajectories) {
   auto sets = load_case_sets(is_timestep_set);
   ASSERT_FALSE(sets.empty());
-  CaseSet noise{"noise", {}, load_safetensors((oracle_dir() / "samplers" / "noise.safetensors").string())};
+  const CaseSet noise = load_noise_set();
   auto model_sched = DiscreteSchedule::sd_default();
   for (auto& s : sets) {
-    int pass = 0, total = 0;
-    double worst = 0;
-    std::string worst_case;
+    SetTally tally;
     for (const auto& c : s.meta["cases"]) {
-      ++total;
+      ++tally.total;
       const std::string name = c["case"];
       const auto& tn = c["tensors"];
       const SamplerDef* def = find_sampler_by_upstream(c["function"].get<std::string>());
@@ -79,11 +77,9 @@ TEST(Timestep, Trajectories) {
       }
       EXPECT_LE(r, 1.0) << name;
       ok &= r <= 1.0;
-      if (r > worst) worst = r, worst_case = name;
-      pass += ok;
+      tally.add(name, ok, r);
     }
-    std::printf("[timestep] %s: %d/%d cases pass, worst error %.3g of tolerance (%s)\n", s.name.c_str(), pass, total,
-                worst, worst_case.c_str());
+    tally.print("timestep", s.name);
   }
 }
 
