@@ -16,6 +16,7 @@
 
 #include "backend/backend.h"
 #include "backend/cpu/peak.h"
+#include "cli/cli_parse.h"
 #include "cli/command.h"
 #include "core/error.h"
 #include "core/log.h"
@@ -203,16 +204,7 @@ int run_bench(const std::vector<std::string>& args) {
   app.add_flag("--json", json, "print one JSON object instead of lines");
   app.add_flag("--dry-run", dry, "build the models and report FLOPs without running them");
   app.add_flag("--profile", profile, "time every op of the last run and print the breakdown per stage");
-  std::vector<std::string> rev(args.rbegin(), args.rend());
-  try {
-    app.parse(rev);
-  } catch (const CLI::CallForHelp&) {
-    std::printf("%s", app.help().c_str());
-    return 0;
-  } catch (const CLI::ParseError& e) {
-    std::fprintf(stderr, "easel bench: %s\n", e.what());
-    return 2;
-  }
+  if (auto rc = cli::parse_command_line(app, args, "easel bench")) return *rc;
   if (random && !model.empty()) {
     std::fprintf(stderr, "easel bench: give either MODEL or --random, not both\n");
     return 2;

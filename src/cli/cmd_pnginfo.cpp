@@ -5,6 +5,7 @@
 
 #include <cstdio>
 
+#include "cli/cli_parse.h"
 #include "cli/command.h"
 #include "core/error.h"
 #include "io/image.h"
@@ -44,16 +45,7 @@ int run_pnginfo(const std::vector<std::string>& args) {
   bool as_json = false;
   app.add_option("image", path, "PNG (or other image) written by A1111 or easel")->required();
   app.add_flag("--json", as_json, "print the parsed parameters as JSON");
-  try {
-    std::vector<std::string> rev(args.rbegin(), args.rend());
-    app.parse(rev);
-  } catch (const CLI::CallForHelp&) {
-    std::printf("%s", app.help().c_str());
-    return 0;
-  } catch (const CLI::ParseError& e) {
-    std::fprintf(stderr, "easel pnginfo: %s\n", e.what());
-    return 2;
-  }
+  if (auto rc = cli::parse_command_line(app, args, "easel pnginfo")) return *rc;
   Image img;
   std::string text;
   try {

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <unistd.h>
 
+#include "cli/cli_parse.h"
 #include "cli/command.h"
 #include "core/error.h"
 #include "text/attention.h"
@@ -140,16 +141,7 @@ int run_prompt(const std::vector<std::string>& args) {
   app.add_option("--clip-skip", clip_skip, "CLIP skip carried in the request (default 1)")->check(CLI::Range(1, 12));
   app.add_option("--tokenizer", tokenizer_dir, "folder with vocab.json and merges.txt");
   app.add_flag("--json", as_json, "print JSON");
-  try {
-    std::vector<std::string> rev(args.rbegin(), args.rend());
-    app.parse(rev);
-  } catch (const CLI::CallForHelp&) {
-    std::printf("%s", app.help().c_str());
-    return 0;
-  } catch (const CLI::ParseError& e) {
-    std::fprintf(stderr, "easel prompt: %s\n", e.what());
-    return 2;
-  }
+  if (auto rc = cli::parse_command_line(app, args, "easel prompt")) return *rc;
 
   fs::path dir = find_tokenizer(tokenizer_dir);
   auto tok = text::Tokenizer::load(dir);

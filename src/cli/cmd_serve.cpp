@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "cli/cli_parse.h"
 #include "cli/command.h"
 #include "core/error.h"
 #include "core/log.h"
@@ -55,25 +56,15 @@ int run_serve(const std::vector<std::string>& args) {
   app.add_option("--preview-ms", cfg.preview_ms, "live preview at most every N ms (default 200)");
   app.add_option("--threads", threads, "compute threads (default: all cores)");
   app.add_flag("--no-hash", no_hash, "do not hash checkpoints (no AutoV2 hash in infotexts and titles)");
-  try {
-    std::vector<std::string> rev(args.rbegin(), args.rend());
-    app.parse(rev);
+  auto validate = [&] {
     if (max_body_mb < 1 || max_body_mb > 4096) throw CLI::ValidationError("--max-body-mb", "expected 1..4096");
     if (threads < 0) throw CLI::ValidationError("--threads", "expected >= 0");
     if (cfg.preview_ms < 0) throw CLI::ValidationError("--preview-ms", "expected >= 0");
     if (cfg.limits.max_pixels < 64 || cfg.limits.max_images < 1) throw CLI::ValidationError("--max-pixels/--max-images", "too small");
     server::parse_listen(listen, cfg);
     server::check_config(cfg);
-  } catch (const CLI::CallForHelp&) {
-    std::printf("%s", app.help().c_str());
-    return 0;
-  } catch (const CLI::ParseError& e) {
-    std::fprintf(stderr, "easel serve: %s\n", e.what());
-    return 2;
-  } catch (const Error& e) {
-    std::fprintf(stderr, "easel serve: %s\n", e.what());
-    return 2;
-  }
+  };
+  if (auto rc = cli::parse_command_line(app, args, "easel serve", validate)) return *rc;
   cfg.max_body_bytes = size_t(max_body_mb) << 20;
   // Signals are taken synchronously by this thread (sigwait below). Blocked before any thread
   // exists (the compute pool starts with the model load) so that every thread inherits the mask.

@@ -12,6 +12,7 @@
 #include <map>
 #include <unistd.h>
 
+#include "cli/cli_parse.h"
 #include "core/error.h"
 #include "core/log.h"
 #include "core/thread_pool.h"
@@ -113,16 +114,7 @@ int run_generate_command(const std::vector<std::string>& args, bool img2img) {
   app.add_option("--preview-dir", f.preview_dir, "folder for previews (default <outdir>/previews)");
   app.add_option("--save-latents", f.save_latents, "also write each image's per-step latents (safetensors) to this folder");
   app.add_flag("-q,--quiet", f.quiet, "no progress bar");
-  try {
-    std::vector<std::string> rev(args.rbegin(), args.rend());
-    app.parse(rev);
-  } catch (const CLI::CallForHelp&) {
-    std::printf("%s", app.help().c_str());
-    return 0;
-  } catch (const CLI::ParseError& e) {
-    std::fprintf(stderr, "%s: %s\n", cmd, e.what());
-    return 2;
-  }
+  if (auto rc = parse_command_line(app, args, cmd)) return *rc;
 
   // Everything that can be wrong with the request is found before anything is written.
   GenerationParams p;
