@@ -15,15 +15,8 @@ constexpr int64_t kGrain = 1 << 15;  // elements worth a thread hand-off
 }  // namespace
 
 void CpuBackend::add(const Tensor& a, const Tensor& b, Tensor& y) {
-  bk::need_f32(a, "add", "a");
-  bk::need_f32(b, "add", "b");
-  bk::need_f32(y, "add", "y");
-  bk::need_numel(y, a.numel(), "add", "y");
+  bk::check_add(a, b, y);
   const int64_t n = a.numel(), nb = b.numel();
-  bool trailing = b.ndim() <= a.ndim() && nb > 0;
-  for (int i = 1; trailing && i <= b.ndim(); ++i) trailing = b.dim(-i) == a.dim(-i);
-  if (!trailing && nb != n)
-    fail("add: b {} is neither a's shape {} nor a trailing part of it", shape_str(b.shape()), shape_str(a.shape()));
   const float *pa = a.f32(), *pb = b.f32();
   float* py = y.f32();
   if (nb == n) {
@@ -39,11 +32,7 @@ void CpuBackend::add(const Tensor& a, const Tensor& b, Tensor& y) {
 }
 
 void CpuBackend::add_channel_bias(Tensor& x, const Tensor& bias) {
-  bk::need_f32(x, "add_channel_bias", "x");
-  bk::need_f32(bias, "add_channel_bias", "bias");
-  if (x.ndim() < 2) fail("add_channel_bias: x {} needs [N, C, ...]", shape_str(x.shape()));
-  const int64_t NC = x.dim(0) * x.dim(1), S = x.numel() / std::max<int64_t>(1, NC);
-  bk::need_numel(bias, NC, "add_channel_bias", "bias");
+  const auto [NC, S] = bk::check_add_channel_bias(x, bias);
   float* px = x.f32();
   const float* pb = bias.f32();
   parallel_for(NC, [&](int64_t lo, int64_t hi) {
@@ -53,9 +42,7 @@ void CpuBackend::add_channel_bias(Tensor& x, const Tensor& bias) {
 }
 
 void CpuBackend::scale(const Tensor& x, Tensor& y, float s) {
-  bk::need_f32(x, "scale", "x");
-  bk::need_f32(y, "scale", "y");
-  bk::need_numel(y, x.numel(), "scale", "y");
+  bk::check_same_numel(x, y, "scale");
   const float* px = x.f32();
   float* py = y.f32();
   parallel_for(x.numel(), [&](int64_t lo, int64_t hi) {
@@ -64,11 +51,8 @@ void CpuBackend::scale(const Tensor& x, Tensor& y, float s) {
 }
 
 void CpuBackend::upsample_nearest2x(const Tensor& x, Tensor& y) {
-  bk::need_f32(x, "upsample_nearest2x", "x");
-  bk::need_f32(y, "upsample_nearest2x", "y");
-  bk::need_rank(x, 4, "upsample_nearest2x", "x");
+  bk::check_upsample_nearest2x(x, y);
   const int64_t H = x.dim(2), W = x.dim(3);
-  bk::need_shape(y, {x.dim(0), x.dim(1), 2 * H, 2 * W}, "upsample_nearest2x", "y");
   const float* px = x.f32();
   float* py = y.f32();
   // One task per input row: widen it into output row 2i, then copy that to row 2i + 1.
@@ -83,16 +67,7 @@ void CpuBackend::upsample_nearest2x(const Tensor& x, Tensor& y) {
 }
 
 void CpuBackend::concat_channels(const Tensor& a, const Tensor& b, Tensor& y) {
-  bk::need_f32(a, "concat_channels", "a");
-  bk::need_f32(b, "concat_channels", "b");
-  bk::need_f32(y, "concat_channels", "y");
-  if (a.ndim() < 2 || b.ndim() != a.ndim())
-    fail("concat_channels: a {} and b {} must be [N, C, ...]", shape_str(a.shape()), shape_str(b.shape()));
-  Shape ys = a.shape(), bs = a.shape();
-  ys[1] += b.dim(1);
-  bs[1] = b.dim(1);
-  bk::need_shape(b, bs, "concat_channels", "b");
-  bk::need_shape(y, ys, "concat_channels", "y");
+  bk::check_concat_channels(a, b, y);
   const int64_t N = a.dim(0), S = a.numel() / std::max<int64_t>(1, N * a.dim(1));
   const int64_t ca = a.dim(1) * S, cb = b.dim(1) * S;
   const float *pa = a.f32(), *pb = b.f32();
@@ -109,22 +84,13 @@ void CpuBackend::concat_channels(const Tensor& a, const Tensor& b, Tensor& y) {
 }
 
 void CpuBackend::nchw_to_nlc(const Tensor& x, Tensor& y) {
-  bk::need_f32(x, "nchw_to_nlc", "x");
-  bk::need_f32(y, "nchw_to_nlc", "y");
-  bk::need_rank(x, 4, "nchw_to_nlc", "x");
-  const int64_t N = x.dim(0), C = x.dim(1), L = x.dim(2) * x.dim(3);
-  bk::need_shape(y, {N, L, C}, "nchw_to_nlc", "y");
+  const auto [N, C, L] = bk::check_nchw_to_nlc(x, y);
   if (x.raw() == y.raw()) fail("nchw_to_nlc: y must not alias x");
   cpu::transpose_batched(x.f32(), y.f32(), N, C, L);
 }
 
 void CpuBackend::nlc_to_nchw(const Tensor& x, Tensor& y, int64_t h, int64_t w) {
-  bk::need_f32(x, "nlc_to_nchw", "x");
-  bk::need_f32(y, "nlc_to_nchw", "y");
-  bk::need_rank(x, 3, "nlc_to_nchw", "x");
-  const int64_t N = x.dim(0), L = x.dim(1), C = x.dim(2);
-  if (h * w != L) fail("nlc_to_nchw: {} tokens is not {}x{}", L, h, w);
-  bk::need_shape(y, {N, C, h, w}, "nlc_to_nchw", "y");
+  const auto [N, L, C] = bk::check_nlc_to_nchw(x, y, h, w);
   if (x.raw() == y.raw()) fail("nlc_to_nchw: y must not alias x");
   cpu::transpose_batched(x.f32(), y.f32(), N, L, C);
 }

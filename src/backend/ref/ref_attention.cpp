@@ -9,18 +9,7 @@
 namespace easel {
 
 void RefBackend::attention(const Tensor& q, const Tensor& k, const Tensor& v, Tensor& out, int heads, bool causal) {
-  bk::need_f32(q, "attention", "q");
-  bk::need_f32(k, "attention", "k");
-  bk::need_f32(v, "attention", "v");
-  bk::need_f32(out, "attention", "out");
-  bk::need_rank(q, 3, "attention", "q");
-  bk::need_rank(k, 3, "attention", "k");
-  const int64_t B = q.dim(0), Nq = q.dim(1), C = q.dim(2), Nk = k.dim(1);
-  if (heads < 1 || C % heads) fail("attention: {} channels not divisible into {} heads", C, heads);
-  bk::need_shape(k, {B, Nk, C}, "attention", "k");
-  bk::need_shape(v, {B, Nk, C}, "attention", "v");
-  bk::need_shape(out, q.shape(), "attention", "out");
-  if (Nk < 1) fail("attention: no keys");
+  const auto [B, Nq, Nk, C] = bk::check_attention(q, k, v, out, heads);
   const int64_t D = C / heads;
   const double sc = 1.0 / std::sqrt(double(D));
   std::vector<double> s(static_cast<size_t>(Nk)), o(static_cast<size_t>(D));

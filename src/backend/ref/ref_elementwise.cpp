@@ -10,60 +10,36 @@
 namespace easel {
 
 void RefBackend::activation(const Tensor& x, Tensor& y, Act act) {
-  bk::need_f32(x, "activation", "x");
-  bk::need_f32(y, "activation", "y");
-  bk::need_numel(y, x.numel(), "activation", "y");
+  bk::check_same_numel(x, y, "activation");
   for (int64_t i = 0; i < x.numel(); ++i) y.f32()[i] = float(bk::apply_act(act, x.f32()[i]));
 }
 
 void RefBackend::geglu(const Tensor& x, Tensor& y) {
-  bk::need_f32(x, "geglu", "x");
-  bk::need_f32(y, "geglu", "y");
-  if (x.ndim() < 1 || x.dim(-1) % 2) fail("geglu: x {} needs an even last dimension", shape_str(x.shape()));
-  const int64_t F = x.dim(-1) / 2, M = x.numel() / std::max<int64_t>(1, 2 * F);
-  Shape ys = x.shape();
-  ys.back() = F;
-  bk::need_shape(y, ys, "geglu", "y");
+  const int64_t F = bk::check_geglu(x, y), M = x.numel() / std::max<int64_t>(1, 2 * F);
   for (int64_t m = 0; m < M; ++m)
     for (int64_t i = 0; i < F; ++i)
       y.f32()[m * F + i] = float(double(x.f32()[m * 2 * F + i]) * bk::gelu_erf(x.f32()[m * 2 * F + F + i]));
 }
 
 void RefBackend::add(const Tensor& a, const Tensor& b, Tensor& y) {
-  bk::need_f32(a, "add", "a");
-  bk::need_f32(b, "add", "b");
-  bk::need_f32(y, "add", "y");
-  bk::need_numel(y, a.numel(), "add", "y");
+  bk::check_add(a, b, y);
   const int64_t nb = b.numel();
-  bool trailing = b.ndim() <= a.ndim() && nb > 0;
-  for (int i = 1; trailing && i <= b.ndim(); ++i) trailing = b.dim(-i) == a.dim(-i);
-  if (!trailing && nb != a.numel())
-    fail("add: b {} is neither a's shape {} nor a trailing part of it", shape_str(b.shape()), shape_str(a.shape()));
   for (int64_t i = 0; i < a.numel(); ++i) y.f32()[i] = a.f32()[i] + b.f32()[i % nb];
 }
 
 void RefBackend::add_channel_bias(Tensor& x, const Tensor& bias) {
-  bk::need_f32(x, "add_channel_bias", "x");
-  bk::need_f32(bias, "add_channel_bias", "bias");
-  if (x.ndim() < 2) fail("add_channel_bias: x {} needs [N, C, ...]", shape_str(x.shape()));
-  const int64_t N = x.dim(0), C = x.dim(1), S = x.numel() / std::max<int64_t>(1, N * C);
-  bk::need_numel(bias, N * C, "add_channel_bias", "bias");
-  for (int64_t nc = 0; nc < N * C; ++nc)
+  const auto [NC, S] = bk::check_add_channel_bias(x, bias);
+  for (int64_t nc = 0; nc < NC; ++nc)
     for (int64_t s = 0; s < S; ++s) x.f32()[nc * S + s] += bias.f32()[nc];
 }
 
 void RefBackend::scale(const Tensor& x, Tensor& y, float s) {
-  bk::need_f32(x, "scale", "x");
-  bk::need_f32(y, "scale", "y");
-  bk::need_numel(y, x.numel(), "scale", "y");
+  bk::check_same_numel(x, y, "scale");
   for (int64_t i = 0; i < x.numel(); ++i) y.f32()[i] = x.f32()[i] * s;
 }
 
 void RefBackend::softmax(const Tensor& x, Tensor& y) {
-  bk::need_f32(x, "softmax", "x");
-  bk::need_f32(y, "softmax", "y");
-  bk::need_shape(y, x.shape(), "softmax", "y");
-  if (x.ndim() < 1 || x.dim(-1) < 1) fail("softmax: x {} has no last dimension", shape_str(x.shape()));
+  bk::check_softmax(x, y);
   const int64_t D = x.dim(-1), M = x.numel() / D;
   std::vector<double> e(static_cast<size_t>(D));
   for (int64_t m = 0; m < M; ++m) {

@@ -7,27 +7,15 @@
 namespace easel {
 
 void RefBackend::upsample_nearest2x(const Tensor& x, Tensor& y) {
-  bk::need_f32(x, "upsample_nearest2x", "x");
-  bk::need_f32(y, "upsample_nearest2x", "y");
-  bk::need_rank(x, 4, "upsample_nearest2x", "x");
+  bk::check_upsample_nearest2x(x, y);
   const int64_t NC = x.dim(0) * x.dim(1), H = x.dim(2), W = x.dim(3);
-  bk::need_shape(y, {x.dim(0), x.dim(1), 2 * H, 2 * W}, "upsample_nearest2x", "y");
   for (int64_t p = 0; p < NC; ++p)
     for (int64_t i = 0; i < 2 * H; ++i)
       for (int64_t j = 0; j < 2 * W; ++j) y.f32()[(p * 2 * H + i) * 2 * W + j] = x.f32()[(p * H + i / 2) * W + j / 2];
 }
 
 void RefBackend::concat_channels(const Tensor& a, const Tensor& b, Tensor& y) {
-  bk::need_f32(a, "concat_channels", "a");
-  bk::need_f32(b, "concat_channels", "b");
-  bk::need_f32(y, "concat_channels", "y");
-  if (a.ndim() < 2 || b.ndim() != a.ndim()) fail("concat_channels: a {} and b {} must be [N, C, ...]", shape_str(a.shape()), shape_str(b.shape()));
-  Shape ys = a.shape();
-  ys[1] += b.dim(1);
-  Shape bs = a.shape();
-  bs[1] = b.dim(1);
-  bk::need_shape(b, bs, "concat_channels", "b");
-  bk::need_shape(y, ys, "concat_channels", "y");
+  bk::check_concat_channels(a, b, y);
   const int64_t N = a.dim(0), S = a.numel() / std::max<int64_t>(1, N * a.dim(1));
   const int64_t ca = a.dim(1) * S, cb = b.dim(1) * S;
   for (int64_t n = 0; n < N; ++n) {
@@ -37,23 +25,14 @@ void RefBackend::concat_channels(const Tensor& a, const Tensor& b, Tensor& y) {
 }
 
 void RefBackend::nchw_to_nlc(const Tensor& x, Tensor& y) {
-  bk::need_f32(x, "nchw_to_nlc", "x");
-  bk::need_f32(y, "nchw_to_nlc", "y");
-  bk::need_rank(x, 4, "nchw_to_nlc", "x");
-  const int64_t N = x.dim(0), C = x.dim(1), L = x.dim(2) * x.dim(3);
-  bk::need_shape(y, {N, L, C}, "nchw_to_nlc", "y");
+  const auto [N, C, L] = bk::check_nchw_to_nlc(x, y);
   for (int64_t n = 0; n < N; ++n)
     for (int64_t c = 0; c < C; ++c)
       for (int64_t l = 0; l < L; ++l) y.f32()[(n * L + l) * C + c] = x.f32()[(n * C + c) * L + l];
 }
 
 void RefBackend::nlc_to_nchw(const Tensor& x, Tensor& y, int64_t h, int64_t w) {
-  bk::need_f32(x, "nlc_to_nchw", "x");
-  bk::need_f32(y, "nlc_to_nchw", "y");
-  bk::need_rank(x, 3, "nlc_to_nchw", "x");
-  const int64_t N = x.dim(0), L = x.dim(1), C = x.dim(2);
-  if (h * w != L) fail("nlc_to_nchw: {} tokens is not {}x{}", L, h, w);
-  bk::need_shape(y, {N, C, h, w}, "nlc_to_nchw", "y");
+  const auto [N, L, C] = bk::check_nlc_to_nchw(x, y, h, w);
   for (int64_t n = 0; n < N; ++n)
     for (int64_t c = 0; c < C; ++c)
       for (int64_t l = 0; l < L; ++l) y.f32()[(n * C + c) * L + l] = x.f32()[(n * L + l) * C + c];

@@ -11,12 +11,7 @@ void RefBackend::group_norm(const Tensor& x, Tensor& y, const Tensor& gamma, con
                             float eps, bool silu) {
   bk::need_f32(x, "group_norm", "x");
   bk::need_f32(y, "group_norm", "y");
-  if (x.ndim() < 2) fail("group_norm: x {} needs [N, C, ...]", shape_str(x.shape()));
-  bk::need_shape(y, x.shape(), "group_norm", "y");
-  const int64_t N = x.dim(0), C = x.dim(1), S = x.numel() / std::max<int64_t>(1, N * C);
-  if (groups < 1 || C % groups) fail("group_norm: {} channels not divisible into {} groups", C, groups);
-  bk::need_numel(gamma, C, "group_norm", "gamma");
-  bk::need_numel(beta, C, "group_norm", "beta");
+  const auto [N, C, S] = bk::check_group_norm_shapes(x, y, gamma, beta, groups);
   const int64_t cg = C / groups;
   for (int64_t n = 0; n < N; ++n)
     for (int64_t g = 0; g < groups; ++g) {
@@ -42,11 +37,7 @@ void RefBackend::group_norm(const Tensor& x, Tensor& y, const Tensor& gamma, con
 void RefBackend::layer_norm(const Tensor& x, Tensor& y, const Tensor& gamma, const Tensor& beta, float eps) {
   bk::need_f32(x, "layer_norm", "x");
   bk::need_f32(y, "layer_norm", "y");
-  if (x.ndim() < 1) fail("layer_norm: x must have a feature dimension");
-  bk::need_shape(y, x.shape(), "layer_norm", "y");
-  const int64_t D = x.dim(-1), M = x.numel() / std::max<int64_t>(1, D);
-  bk::need_numel(gamma, D, "layer_norm", "gamma");
-  bk::need_numel(beta, D, "layer_norm", "beta");
+  const int64_t D = bk::check_layer_norm_shapes(x, y, gamma, beta), M = x.numel() / std::max<int64_t>(1, D);
   for (int64_t m = 0; m < M; ++m) {
     const float* xp = x.f32() + m * D;
     float* yp = y.f32() + m * D;
