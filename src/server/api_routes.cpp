@@ -2,7 +2,6 @@
 // on HTTP threads: they parse, validate, queue, wait and encode; only the queue's thread generates.
 #include <httplib.h>
 
-#include <ctime>
 #include <fstream>
 
 #include "core/error.h"
@@ -69,15 +68,6 @@ httplib::Server::Handler guarded(F f) {
       reply(res, ApiError(422, "Error", e.what(), e.what()).body_json(), 422);
     }
   };
-}
-
-std::string timestamp_now() {
-  std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  localtime_r(&now, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y%m%d%H%M%S", &tm);
-  return buf;
 }
 
 void generate_route(ServerContext& ctx, bool img2img, const httplib::Request& req, httplib::Response& res) {

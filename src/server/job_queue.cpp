@@ -88,7 +88,7 @@ uint64_t JobQueue::completed() const {
   return completed_;
 }
 
-static std::string timestamp_now() {
+std::string timestamp_now() {
   std::time_t now = std::time(nullptr);
   std::tm tm{};
   localtime_r(&now, &tm);

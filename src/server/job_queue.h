@@ -25,6 +25,9 @@ struct JobResult {
   bool failed() const { return !error.empty(); }
 };
 
+// Local time as "%Y%m%d%H%M%S": A1111's job_timestamp, also in the API's output file names.
+std::string timestamp_now();
+
 // A1111's shared.state as /sdapi/v1/progress reports it, plus the queue length.
 struct ProgressSnapshot {
   std::string job;            // "" when idle, else "txt2img" / "img2img"
