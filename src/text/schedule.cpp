@@ -73,10 +73,7 @@ class Parser {
         i += 2;
         continue;
       }
-      size_t j = i + 1;
-      while (j < s_.size() && !is_special(s_[j])) ++j;
-      add_text(out, i, j);
-      i = j;
+      add_plain_run(i, out);
     }
     return true;
   }
@@ -101,6 +98,14 @@ class Parser {
 
   static bool is_special(char32_t c) {
     return c == ':' || c == '|' || c == ']' || c == ')' || c == '(' || c == '[' || c == '\\';
+  }
+
+  // Text from i up to the next special character (at least one character); i moves past it.
+  void add_plain_run(size_t& i, Seq& out) {
+    size_t j = i + 1;
+    while (j < s_.size() && !is_special(s_[j])) ++j;
+    add_text(out, i, j);
+    i = j;
   }
 
   void add_text(Seq& out, size_t a, size_t b) {
@@ -139,10 +144,7 @@ class Parser {
         i += 2;
         continue;
       }
-      size_t j = i + 1;
-      while (j < s_.size() && !is_special(s_[j])) ++j;
-      add_text(out, i, j);
-      i = j;
+      add_plain_run(i, out);
     }
     return true;
   }
