@@ -6,6 +6,22 @@
 #include "backend/ref/ref_backend.h"
 
 namespace easel {
+namespace {
+
+// Mean and 1 / sqrt(biased variance + eps) of n values: two passes in double.
+struct Moments {
+  double mean, inv_std;
+};
+Moments moments(const float* xp, int64_t n, float eps) {
+  double mean = 0, var = 0;
+  for (int64_t i = 0; i < n; ++i) mean += xp[i];
+  mean /= double(n);
+  for (int64_t i = 0; i < n; ++i) var += (xp[i] - mean) * (xp[i] - mean);
+  var /= double(n);
+  return {mean, 1.0 / std::sqrt(var + double(eps))};
+}
+
+}  // namespace
 
 void RefBackend::group_norm(const Tensor& x, Tensor& y, const Tensor& gamma, const Tensor& beta, int groups,
                             float eps, bool silu) {
@@ -17,12 +33,7 @@ void RefBackend::group_norm(const Tensor& x, Tensor& y, const Tensor& gamma, con
     for (int64_t g = 0; g < groups; ++g) {
       const int64_t base = (n * C + g * cg) * S, cnt = cg * S;
       const float* xp = x.f32() + base;
-      double mean = 0, var = 0;
-      for (int64_t i = 0; i < cnt; ++i) mean += xp[i];
-      mean /= double(cnt);
-      for (int64_t i = 0; i < cnt; ++i) var += (xp[i] - mean) * (xp[i] - mean);
-      var /= double(cnt);
-      const double inv = 1.0 / std::sqrt(var + double(eps));
+      const auto [mean, inv] = moments(xp, cnt, eps);
       float* yp = y.f32() + base;
       for (int64_t c = 0; c < cg; ++c) {
         const double ga = gamma.f32()[g * cg + c], be = beta.f32()[g * cg + c];
@@ -41,12 +52,7 @@ void RefBackend::layer_norm(const Tensor& x, Tensor& y, const Tensor& gamma, con
   for (int64_t m = 0; m < M; ++m) {
     const float* xp = x.f32() + m * D;
     float* yp = y.f32() + m * D;
-    double mean = 0, var = 0;
-    for (int64_t i = 0; i < D; ++i) mean += xp[i];
-    mean /= double(D);
-    for (int64_t i = 0; i < D; ++i) var += (xp[i] - mean) * (xp[i] - mean);
-    var /= double(D);
-    const double inv = 1.0 / std::sqrt(var + double(eps));
+    const auto [mean, inv] = moments(xp, D, eps);
     for (int64_t i = 0; i < D; ++i) yp[i] = float((xp[i] - mean) * inv * gamma.f32()[i] + beta.f32()[i]);
   }
 }
