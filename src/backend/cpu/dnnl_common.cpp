@@ -4,10 +4,9 @@
 #include "core/error.h"
 #include "core/thread_pool.h"
 
-// oneDNN here is built on OpenMP; its runtime is loaded with libdnnl. Weak references resolve
-// against it at run time without linking libgomp into every target.
-extern "C" void omp_set_num_threads(int) __attribute__((weak));
-extern "C" int omp_get_max_threads() __attribute__((weak));
+// oneDNN here is built on OpenMP, and easel_core links the same runtime (parallel_for runs on it).
+extern "C" void omp_set_num_threads(int);
+extern "C" int omp_get_max_threads();
 
 namespace easel::dnnl_util {
 
@@ -23,7 +22,9 @@ dnnl::stream& stream() {
 
 int sync_threads() {
   const int n = num_threads();
-  if (omp_set_num_threads && omp_get_max_threads && omp_get_max_threads() != n) omp_set_num_threads(n);
+  // The setting is per calling thread (the server's generation thread is not the one that parsed
+  // --threads), so it is checked on every call.
+  if (omp_get_max_threads() != n) omp_set_num_threads(n);
   return n;
 }
 
