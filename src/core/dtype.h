@@ -22,6 +22,9 @@ float f8e4m3_to_f32(uint8_t v);
 float f8e5m2_to_f32(uint8_t v);
 
 // Converts n elements of type `t` at `src` (little-endian, any alignment) to float32.
+// Large inputs are converted on all threads (vectorised where the CPU has AVX2/F16C).
 void convert_to_f32(DType t, const void* src, float* dst, size_t n);
+// The plain per-element loops, one thread: the reference the fast path is tested against.
+void convert_to_f32_scalar(DType t, const void* src, float* dst, size_t n);
 
 }  // namespace easel

@@ -3,6 +3,7 @@
 
 #include <bit>
 #include <cmath>
+#include <vector>
 
 #include "core/dtype.h"
 #include "core/tensor.h"
@@ -60,4 +61,25 @@ TEST(Tensor, ConvertAndReshape) {
   EXPECT_THROW(v.f32(), std::exception);
   EXPECT_THROW(f.reshaped({2, 2}), std::exception);
   EXPECT_EQ(f.reshaped({1, 3}).dim(1), 3);
+}
+
+// The vectorised, threaded F16/BF16 paths give the scalar loops' bits for every 16-bit pattern
+// (NaN payloads included), at every offset of a vector (tails) and across thread chunks.
+TEST(DType, BulkConvertMatchesScalarBitwise) {
+  for (DType t : {DType::F16, DType::BF16}) {
+    std::vector<uint16_t> all(65536 * 3 + 5);
+    for (size_t i = 0; i < all.size(); ++i) all[i] = uint16_t(i * 40503u);  // odd stride: every value
+    for (size_t off : {size_t(0), size_t(1), size_t(3), size_t(7)}) {
+      const size_t n = all.size() - off;
+      std::vector<float> fast(n), ref(n);
+      convert_to_f32(t, all.data() + off, fast.data(), n);
+      convert_to_f32_scalar(t, all.data() + off, ref.data(), n);
+      size_t bad = 0;
+      for (size_t i = 0; i < n; ++i) bad += std::bit_cast<uint32_t>(fast[i]) != std::bit_cast<uint32_t>(ref[i]);
+      EXPECT_EQ(bad, 0u) << dtype_name(t) << " offset " << off;
+    }
+  }
+  // The scalar reference itself: every half once, NaNs keep their payload.
+  EXPECT_EQ(std::bit_cast<uint32_t>(f16_to_f32(0x7c01)), 0x7f802000u);
+  EXPECT_EQ(std::bit_cast<uint32_t>(f16_to_f32(0xfe00)), 0xffc00000u);
 }
