@@ -114,13 +114,16 @@ class DnnlConv2d : public Conv2dOp {
   dnnl::convolution_forward::primitive_desc make_pd(const Shape& xs, bool residual) const {
     const Shape ys = output_shape(xs);
     const auto act_tag = be_.conv_tag();
+    // A few input channels (latents: 4) padded into a 16-channel block leave oneDNN only its
+    // reference kernel; plain NCHW input is its jit "first convolution" case (an image's RGB).
+    const auto src_tag = Ci_ < 8 ? tag::nchw : act_tag;
     dnnl::convolution_forward::desc desc(
-        dnnl::prop_kind::forward_inference, dnnl::algorithm::convolution_direct, plain(xs, act_tag),
+        dnnl::prop_kind::forward_inference, dnnl::algorithm::convolution_direct, plain(xs, src_tag),
         plain({Co_, Ci_, KH_, KW_}, tag::any), plain({Co_}, tag::x), plain(ys, act_tag), {d_.stride, d_.stride},
         {d_.pad_t, d_.pad_l}, {d_.pad_b, d_.pad_r});
     if (!bias_.defined())
       desc = dnnl::convolution_forward::desc(dnnl::prop_kind::forward_inference, dnnl::algorithm::convolution_direct,
-                                             plain(xs, act_tag), plain({Co_, Ci_, KH_, KW_}, tag::any),
+                                             plain(xs, src_tag), plain({Co_, Ci_, KH_, KW_}, tag::any),
                                              plain(ys, act_tag), {d_.stride, d_.stride}, {d_.pad_t, d_.pad_l},
                                              {d_.pad_b, d_.pad_r});
     dnnl::primitive_attr attr;
