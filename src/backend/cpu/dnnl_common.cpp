@@ -2,6 +2,7 @@
 #include "backend/cpu/dnnl_common.h"
 
 #include "core/error.h"
+#include "core/mapped_file.h"
 #include "core/thread_pool.h"
 
 // oneDNN here is built on OpenMP, and easel_core links the same runtime (parallel_for runs on it).
@@ -31,7 +32,11 @@ int sync_threads() {
 Tensor weights_f32(const Tensor& w) {
   if (!w.defined()) fail("weight tensor is not allocated");
   if (!dtype_is_float(w.dtype())) fail("weight {} has non-float dtype {}", shape_str(w.shape()), dtype_name(w.dtype()));
-  return w.dtype() == DType::F32 ? w.clone() : w.to_f32();
+  Tensor f = w.dtype() == DType::F32 ? w.clone() : w.to_f32();
+  // The op keeps its own copy: a weight viewing a mapped model file hands its pages back, so the
+  // file does not count in RSS on top of the converted weights (fp16 SD 1.5: 1.7 GB).
+  MappedFile::release_pages(w.raw(), w.nbytes());
+  return f;
 }
 
 }  // namespace easel::dnnl_util

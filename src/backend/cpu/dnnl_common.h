@@ -21,7 +21,8 @@ inline dnnl::memory mem(const dnnl::memory::desc& md, const void* p) {
   return dnnl::memory(md, engine(), const_cast<void*>(p));
 }
 
-// F32 copy of a weight tensor of any float dtype.
+// F32 copy of a weight tensor of any float dtype; the source's pages are released when it views
+// a mapped file (MappedFile::release_pages).
 Tensor weights_f32(const Tensor& w);
 
 }  // namespace easel::dnnl_util

@@ -1,12 +1,33 @@
-// Shape-checked weight access and the unused-tensor accounting.
+// Shape-checked weight access, the unused-tensor accounting, and the release of mapped pages
+// once a model is built.
 #include "models/common/weights.h"
 
+#include <algorithm>
+#include <cstdint>
+#include <utility>
+
 #include "core/error.h"
+#include "core/mapped_file.h"
 
 namespace easel {
 
 WeightReader::WeightReader(const TensorStore& store, std::string component)
     : store_(store), component_(std::move(component)) {}
+
+WeightReader::~WeightReader() {
+  // A page shared by two tensors is whole only here, when every tensor of the store is done.
+  // Tensors a model keeps as views (CLIP's token embedding) just fault their rows back in.
+  // Adjacent tensors are merged so that the pages they share are released too.
+  std::vector<std::pair<uintptr_t, uintptr_t>> ranges;
+  for (auto& [name, t] : store_.tensors)
+    if (used_.count(name) && t.nbytes()) ranges.emplace_back(uintptr_t(t.raw()), uintptr_t(t.raw()) + t.nbytes());
+  std::sort(ranges.begin(), ranges.end());
+  for (size_t i = 0; i < ranges.size();) {
+    auto [b, e] = ranges[i];
+    for (++i; i < ranges.size() && ranges[i].first <= e + 64; ++i) e = std::max(e, ranges[i].second);
+    MappedFile::release_pages(reinterpret_cast<const void*>(b), e - b);
+  }
+}
 
 const Shape& WeightReader::shape_of(const std::string& name) const {
   auto it = store_.tensors.find(name);

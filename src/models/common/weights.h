@@ -13,6 +13,11 @@ class WeightReader {
  public:
   // `component` names the store in messages ("unet", "vae", "text_encoder").
   WeightReader(const TensorStore& store, std::string component);
+  // The model has made its converted copies by now: the used tensors' pages of a mapped file
+  // are handed back (leftovers at tensor edges the backend's per-weight release could not drop).
+  ~WeightReader();
+  WeightReader(const WeightReader&) = delete;
+  WeightReader& operator=(const WeightReader&) = delete;
 
   bool has(const std::string& name) const { return store_.has(name); }
   // The tensor in its stored dtype; fails naming the tensor when absent or of another shape.
