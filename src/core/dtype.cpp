@@ -2,6 +2,7 @@
 // fp16 checkpoint goes through them at load) are vectorised with F16C/AVX2 and threaded.
 #include "core/dtype.h"
 
+#include <cpuid.h>
 #include <immintrin.h>
 
 #include <algorithm>
@@ -133,8 +134,13 @@ __attribute__((target("avx2"))) void bf16_to_f32_avx2(const uint16_t* src, float
   for (; i < n; ++i) dst[i] = bf16_to_f32(src[i]);
 }
 
+// F16C is read from CPUID directly: clang's __builtin_cpu_supports does not know "f16c"
+// (the fuzz build uses clang).
 bool has_avx2_f16c() {
-  static const bool yes = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("f16c");
+  static const bool yes = [] {
+    unsigned a = 0, b = 0, c = 0, d = 0;
+    return __builtin_cpu_supports("avx2") && __get_cpuid(1, &a, &b, &c, &d) && (c & bit_F16C);
+  }();
   return yes;
 }
 
