@@ -1,6 +1,8 @@
 // Conv2dOp on oneDNN: weights converted to F32 and reordered once into the layout oneDNN's
 // convolution prefers; one primitive per (input shape, residual, threads), planned on first use.
 // Bias is fused; the residual is fused as a "sum" post-op on a destination pre-filled with it.
+// Large activations run in bands of output rows (forward_banded) to bound the blocked copies.
+#include <algorithm>
 #include <cstring>
 #include <map>
 #include <tuple>
@@ -32,7 +34,7 @@ class DnnlConv2d : public Conv2dOp {
     // whose primitive wants a different layout get a reordered copy when first planned.
     sync_threads();
     Tensor w32 = weights_f32(w);
-    auto pd = make_pd({1, Ci_, std::max<int64_t>(32, KH_), std::max<int64_t>(32, KW_)}, false);
+    auto pd = make_pd({1, Ci_, std::max<int64_t>(32, KH_), std::max<int64_t>(32, KW_)}, false, d_.pad_t, d_.pad_b);
     wei_ = memory(pd.weights_desc(), engine());
     memory src = mem(plain({Co_, Ci_, KH_, KW_}, tag::oihw), w32.raw());
     dnnl::reorder(src, wei_).execute(stream(), src, wei_);
@@ -58,7 +60,8 @@ class DnnlConv2d : public Conv2dOp {
       bk::need_shape(*residual, ys, "conv2d", "residual");
     }
     const int threads = sync_threads();
-    Plan& p = plan(x.shape(), residual != nullptr, threads);
+    if (banded(x, y)) return forward_banded(x, y, residual, ys, threads);
+    Plan& p = plan(x.shape(), residual != nullptr, threads, d_.pad_t, d_.pad_b);
     ArenaScope scope(be_.arena());
     memory xs = mem(plain(x.shape(), tag::nchw), x.raw()), yd = mem(plain(ys, tag::nchw), y.raw());
     memory src = xs, dst = yd;
@@ -111,8 +114,63 @@ class DnnlConv2d : public Conv2dOp {
     dnnl::reorder to_src, to_dst, from_dst;
   };
 
-  dnnl::convolution_forward::primitive_desc make_pd(const Shape& xs, bool residual) const {
-    const Shape ys = output_shape(xs);
+  // The blocked channel width when activations are reordered to nChw{8,16}c by easel's own
+  // transposes (both channel counts a multiple of it), else 0.
+  int64_t block() const {
+    const auto t = be_.conv_tag();
+    const int64_t b = t == tag::nChw16c ? 16 : t == tag::nChw8c ? 8 : 0;
+    return b && Ci_ % b == 0 && Co_ % b == 0 ? b : 0;
+  }
+
+  // Large activations are convolved in bands of output rows: the blocked copies of input and
+  // output then take the backend's band budget instead of two whole extra activations (a VAE
+  // decoder conv at 512x512: 2 x 128-256 MiB). An input aliasing the output keeps one pass.
+  bool banded(const Tensor& x, const Tensor& y) const {
+    const size_t bytes = 4 * size_t(x.numel() + y.numel());
+    return block() && x.dim(0) * y.dim(2) > 1 && bytes > be_.conv_band_bytes && x.raw() != y.raw();
+  }
+
+  void forward_banded(const Tensor& x, Tensor& y, const Tensor* residual, const Shape& ys, int threads) {
+    const int64_t B = block(), N = x.dim(0), H = x.dim(2), W = x.dim(3), Ho = ys[2], Wo = ys[3], st = d_.stride;
+    const int64_t row_bytes = 4 * (Ci_ * W * st + Co_ * Wo);
+    const int64_t rows = std::clamp<int64_t>(int64_t(be_.conv_band_bytes) / row_bytes, 1, Ho);
+    ArenaScope scope(be_.arena());
+    float* xb = be_.arena().alloc({Ci_ * ((rows - 1) * st + KH_) * W}).f32();
+    float* yb = be_.arena().alloc({Co_ * rows * Wo}).f32();
+    const float* xs = x.f32();
+    float* yd = y.f32();
+    for (int64_t n = 0; n < N; ++n)
+      for (int64_t o0 = 0; o0 < Ho; o0 += rows) {
+        const int64_t o1 = std::min(Ho, o0 + rows);
+        // Input rows the band reads, and the padding rows it sees at either end.
+        const int64_t i0u = o0 * st - d_.pad_t, i1u = (o1 - 1) * st - d_.pad_t + KH_;
+        const int64_t i0 = std::max<int64_t>(0, i0u), i1 = std::min(H, i1u);
+        Plan& p = plan({1, Ci_, i1 - i0, W}, residual != nullptr, threads, int(i0 - i0u), int(i1u - i1));
+        if (p.src_block != B || p.dst_block != B) fail("internal: conv2d band plan is not channel-blocked");
+        ArenaScope band_scope(be_.arena());
+        cpu::nchw_run_to_blocked(xs + ((n * Ci_) * H + i0) * W, H * W, xb, Ci_, (i1 - i0) * W, B);
+        float* yo = yd + ((n * Co_) * Ho + o0) * Wo;
+        if (residual)
+          cpu::nchw_run_to_blocked(residual->f32() + ((n * Co_) * Ho + o0) * Wo, Ho * Wo, yb, Co_, (o1 - o0) * Wo, B);
+        std::unordered_map<int, memory> args{
+            {DNNL_ARG_SRC, mem(p.src_md, xb)}, {DNNL_ARG_WEIGHTS, p.wei}, {DNNL_ARG_DST, mem(p.dst_md, yb)}};
+        if (bias_.defined()) args[DNNL_ARG_BIAS] = mem(plain({Co_}, tag::x), bias_.raw());
+        if (p.scratch_md.get_size())
+          args[DNNL_ARG_SCRATCHPAD] =
+              mem(p.scratch_md, be_.arena().alloc({int64_t(p.scratch_md.get_size())}, DType::U8).raw());
+        p.prim.execute(stream(), args);
+        stream().wait();
+        cpu::blocked_to_nchw_run(yb, yo, Ho * Wo, Co_, (o1 - o0) * Wo, B);
+      }
+  }
+
+  // xs: the input of one primitive call; pt / pb: its top / bottom padding (left / right are d_'s).
+  Shape call_output_shape(const Shape& xs, int pt, int pb) const {
+    return {xs[0], Co_, bk::conv_out(xs[2], KH_, d_.stride, pt, pb), bk::conv_out(xs[3], KW_, d_.stride, d_.pad_l, d_.pad_r)};
+  }
+
+  dnnl::convolution_forward::primitive_desc make_pd(const Shape& xs, bool residual, int pt, int pb) const {
+    const Shape ys = call_output_shape(xs, pt, pb);
     const auto act_tag = be_.conv_tag();
     // A few input channels (latents: 4) padded into a 16-channel block leave oneDNN only its
     // reference kernel; plain NCHW input is its jit "first convolution" case (an image's RGB).
@@ -120,12 +178,12 @@ class DnnlConv2d : public Conv2dOp {
     dnnl::convolution_forward::desc desc(
         dnnl::prop_kind::forward_inference, dnnl::algorithm::convolution_direct, plain(xs, src_tag),
         plain({Co_, Ci_, KH_, KW_}, tag::any), plain({Co_}, tag::x), plain(ys, act_tag), {d_.stride, d_.stride},
-        {d_.pad_t, d_.pad_l}, {d_.pad_b, d_.pad_r});
+        {pt, d_.pad_l}, {pb, d_.pad_r});
     if (!bias_.defined())
       desc = dnnl::convolution_forward::desc(dnnl::prop_kind::forward_inference, dnnl::algorithm::convolution_direct,
                                              plain(xs, src_tag), plain({Co_, Ci_, KH_, KW_}, tag::any),
-                                             plain(ys, act_tag), {d_.stride, d_.stride}, {d_.pad_t, d_.pad_l},
-                                             {d_.pad_b, d_.pad_r});
+                                             plain(ys, act_tag), {d_.stride, d_.stride}, {pt, d_.pad_l},
+                                             {pb, d_.pad_r});
     dnnl::primitive_attr attr;
     attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
     if (residual) {
@@ -144,21 +202,22 @@ class DnnlConv2d : public Conv2dOp {
     return md == plain(s, tag::nhwc) ? s[1] : 0;
   }
 
-  Plan& plan(const Shape& xs, bool residual, int threads) {
-    auto key = std::make_tuple(xs[0], xs[2], xs[3], residual, threads);
+  Plan& plan(const Shape& xs, bool residual, int threads, int pt, int pb) {
+    auto key = std::make_tuple(xs[0], xs[2], xs[3], residual, threads, pt, pb);
     auto it = plans_.find(key);
     if (it != plans_.end()) return it->second;
-    auto pd = make_pd(xs, residual);
+    auto pd = make_pd(xs, residual, pt, pb);
     Plan p;
     p.prim = dnnl::convolution_forward(pd);
     p.src_md = pd.src_desc();
     p.dst_md = pd.dst_desc();
     p.scratch_md = pd.scratchpad_desc();
-    const auto xs_md = plain(xs, tag::nchw), ys_md = plain(output_shape(xs), tag::nchw);
+    const Shape ys = call_output_shape(xs, pt, pb);
+    const auto xs_md = plain(xs, tag::nchw), ys_md = plain(ys, tag::nchw);
     p.src_reorder = p.src_md != xs_md;
     p.dst_reorder = p.dst_md != ys_md;
     p.src_block = block_of(p.src_md, xs);
-    p.dst_block = block_of(p.dst_md, output_shape(xs));
+    p.dst_block = block_of(p.dst_md, ys);
     if (p.src_reorder) p.to_src = dnnl::reorder(dnnl::reorder::primitive_desc(engine(), xs_md, engine(), p.src_md));
     if (p.dst_reorder) {
       p.to_dst = dnnl::reorder(dnnl::reorder::primitive_desc(engine(), ys_md, engine(), p.dst_md));
@@ -182,7 +241,7 @@ class DnnlConv2d : public Conv2dOp {
   int64_t Co_, Ci_, KH_, KW_;
   Tensor bias_;
   memory wei_;
-  std::map<std::tuple<int64_t, int64_t, int64_t, bool, int>, Plan> plans_;
+  std::map<std::tuple<int64_t, int64_t, int64_t, bool, int, int, int>, Plan> plans_;
 };
 
 }  // namespace

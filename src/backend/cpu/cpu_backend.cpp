@@ -1,6 +1,7 @@
 // CpuBackend construction and its tuning switches.
 #include "backend/cpu/cpu_backend.h"
 
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 
@@ -20,6 +21,10 @@ CpuBackend::CpuBackend() {
     if (!std::strcmp(e, "nChw16c")) conv_tag_ = tag::nChw16c;
     if (!std::strcmp(e, "nChw8c")) conv_tag_ = tag::nChw8c;
     if (!std::strcmp(e, "any")) conv_tag_ = tag::any;
+  }
+  if (const char* e = std::getenv("EASEL_CONV_BAND_MB")) {
+    const long mb = std::atol(e);
+    conv_band_bytes = mb > 0 ? size_t(mb) << 20 : SIZE_MAX;
   }
 }
 

@@ -35,6 +35,9 @@ class CpuBackend : public RefBackend {
 
   // The activation layout convolutions run in (inputs / outputs are reordered from / to NCHW).
   dnnl::memory::format_tag conv_tag() const { return conv_tag_; }
+  // A convolution whose blocked input + output copies would exceed this many bytes runs in
+  // bands of output rows that fit it ($EASEL_CONV_BAND_MB overrides; 0 = never).
+  size_t conv_band_bytes = size_t(32) << 20;
 
  private:
   dnnl::memory::format_tag conv_tag_ = dnnl::memory::format_tag::any;
