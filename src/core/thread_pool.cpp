@@ -7,9 +7,9 @@
 #include <algorithm>
 #include <atomic>
 #include <cstdlib>
+#include <cstring>
 #include <exception>
 #include <mutex>
-#include <cstring>
 #include <thread>
 #include <vector>
 
