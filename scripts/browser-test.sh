@@ -8,15 +8,7 @@ build="$(cd "${1:-$root/build}" && pwd)"
 chromium="${CHROMIUM:-/usr/bin/chromium}"
 command -v node >/dev/null || { echo "SKIP: node is not installed (scripts/install-deps.sh installs it)"; exit 77; }
 [ -x "$chromium" ] || { echo "SKIP: $chromium is not installed (scripts/install-deps.sh installs chromium)"; exit 77; }
-oracle="${EASEL_ORACLE:-$root/../shared/oracle}"
-model="${EASEL_TEST_MODEL:-}"
-tokenizer="${EASEL_TEST_TOKENIZER:-}"
-if [ -z "$model" ] && [ -f "$oracle/tiny-sd15/tiny-sd15.safetensors" ]; then
-  model="$oracle/tiny-sd15/tiny-sd15.safetensors"
-  tokenizer="$oracle/tiny-sd15/model/tokenizer"
-fi
-if [ -z "$model" ] && [ -d "$root/models/easel-shapes" ]; then model="$root/models/easel-shapes"; fi
-[ -n "$model" ] || { echo "SKIP: no model to serve (set EASEL_TEST_MODEL or EASEL_ORACLE)"; exit 77; }
+source "$root/scripts/lib/test-model.sh"
 cd "$root/tests/browser"
 if [ ! -d node_modules/playwright-core ]; then npm ci --no-audit --no-fund; fi
 export EASEL_BIN="$build/easel" EASEL_TEST_MODEL="$model" EASEL_TEST_TOKENIZER="$tokenizer" CHROMIUM="$chromium"
