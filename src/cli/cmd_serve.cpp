@@ -84,12 +84,14 @@ int run_serve(const std::vector<std::string>& args) {
   if (const char* e = std::getenv("EASEL_TOKENIZER"); e && *e && tokenizer.empty()) so.load.default_tokenizer_dir = e;
   so.load.hash = !no_hash;
   if (!model.empty() && fs::exists(model)) so.extra_models.push_back(model);
+  // The built-in model is always offered; it is the default when the models folder has none.
+  so.builtin_model = builtin_model_path(so.models_dir);
   server::PipelineService service(so);
   if (!model.empty()) {
     // Load before listening so the first request is fast and a bad model fails at start.
     service.select_checkpoint(service.resolve_checkpoint(model));
   } else if (service.current_checkpoint().empty()) {
-    log_warn("serve: no checkpoint in {}/Stable-diffusion; pass --model PATH", so.models_dir);
+    log_warn("serve: no checkpoint in {}/Stable-diffusion and no built-in model; pass --model PATH", so.models_dir);
   }
   if (!no_ui) {
     cfg.web_dir = web_dir.empty() ? default_web_dir() : web_dir;

@@ -78,7 +78,7 @@ int run_generate_command(const std::vector<std::string>& args, bool img2img) {
                cmd};
   app.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);  // a later flag wins
   Front f;
-  app.add_option("-m,--model", f.model, "checkpoint: a path, or a name or hash (AutoV2/legacy) in <models-dir>/Stable-diffusion");
+  app.add_option("-m,--model", f.model, "checkpoint: a path, or a name or hash (AutoV2/legacy) in <models-dir>/Stable-diffusion (default: the built-in easel-shapes model)");
   opt(app, f, "-p,--prompt", &GenerationParams::prompt, "prompt (A1111 syntax: (emphasis:1.2), [from:to:when], AND)");
   opt(app, f, "-n,--negative-prompt", &GenerationParams::negative_prompt, "negative prompt");
   opt(app, f, "--steps", &GenerationParams::steps, "sampling steps (default 20)");
@@ -86,8 +86,8 @@ int run_generate_command(const std::vector<std::string>& args, bool img2img) {
   opt(app, f, "--sampler", &GenerationParams::sampler, "sampler, A1111 name (default \"DPM++ 2M\")");
   opt(app, f, "--scheduler,--schedule-type", &GenerationParams::scheduler, "schedule type (default Automatic)");
   opt(app, f, "--seed", &GenerationParams::seed, "seed (default -1: random)");
-  opt(app, f, "-W,--width", &GenerationParams::width, "width in pixels, a multiple of 8 (default 512)");
-  opt(app, f, "-H,--height", &GenerationParams::height, "height in pixels, a multiple of 8 (default 512)");
+  opt(app, f, "-W,--width", &GenerationParams::width, "width in pixels, a multiple of 8 (default 512, or the size the model was trained at)");
+  opt(app, f, "-H,--height", &GenerationParams::height, "height in pixels, a multiple of 8 (default 512, or the size the model was trained at)");
   opt(app, f, "--batch-count,--n-iter", &GenerationParams::batch_count, "batches run one after the other (default 1)");
   opt(app, f, "--batch-size", &GenerationParams::batch_size, "images per batch (default 1)");
   opt(app, f, "--clip-skip", &GenerationParams::clip_skip, "CLIP layers to skip from the end (default 1)");
@@ -143,14 +143,28 @@ int run_generate_command(const std::vector<std::string>& args, bool img2img) {
     check_request(p);
     std::string spec = f.model;
     if (spec.empty() && !f.from_png.empty()) spec = !p.model_hash.empty() ? p.model_hash : p.model_name;
-    if (spec.empty()) fail("model: pass -m MODEL (a checkpoint path, or a name or hash in {}/Stable-diffusion)", models_dir);
-    std::string path = find_checkpoint(spec, models_dir);
+    std::string path;
+    if (spec.empty()) {
+      // No model named: the built-in easel-shapes model, so the first command paints something.
+      path = builtin_model_path(models_dir);
+      if (path.empty())
+        fail("model: pass -m MODEL (a checkpoint path, or a name or hash in {}/Stable-diffusion); the built-in "
+             "model easel-shapes was not found in {}/easel-shapes or next to the executable", models_dir, models_dir);
+    } else {
+      path = find_checkpoint(spec, models_dir);
+    }
     if (f.threads > 0) set_num_threads(f.threads);
     ModelLoadOptions lo;
     lo.tokenizer_dir = f.tokenizer;
     lo.default_tokenizer_dir = (fs::path(models_dir) / "tokenizer").string();
     if (const char* e = std::getenv("EASEL_TOKENIZER"); e && *e && f.tokenizer.empty()) lo.default_tokenizer_dir = e;
     model = SDModel::load(path, lo);
+    // A model that says what size it was trained at (the built-in one: 128x128) gets that size
+    // unless the command line or the source image's parameters set one.
+    if (model->native_size() > 0 && f.from_png.empty()) {
+      if (!app.count("--width")) p.width = model->native_size();
+      if (!app.count("--height")) p.height = model->native_size();
+    }
     Generator(*model).check(p);
     if (!f.from_png.empty() && !p.model_hash.empty() && !model->hash_autov2().empty() && p.model_hash != model->hash_autov2())
       log_warn("{} was made with model hash {}, but {} has hash {}", f.from_png, p.model_hash, model->name(), model->hash_autov2());

@@ -35,6 +35,34 @@ std::string default_models_dir() {
   return (exe.parent_path() / ".." / "models").lexically_normal().string();
 }
 
+std::string builtin_model_path(const std::string& models_dir) {
+  const char* file = "easel-shapes/easel-shapes.safetensors";
+  std::vector<fs::path> cands;
+  if (const char* e = std::getenv("EASEL_BUILTIN_MODEL"); e && *e) {
+    // An explicit choice is not second-guessed: a wrong path is an error, not a fallback.
+    if (!fs::exists(e)) fail("$EASEL_BUILTIN_MODEL: '{}' does not exist", e);
+    return e;
+  }
+  if (!models_dir.empty()) cands.push_back(fs::path(models_dir) / file);
+  std::error_code ec;
+  fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    cands.push_back(exe.parent_path() / ".." / "models" / file);
+    cands.push_back(exe.parent_path() / ".." / "share" / "easel" / "models" / file);
+  }
+  for (auto& c : cands)
+    if (fs::is_regular_file(c, ec)) return c.lexically_normal().string();
+  return {};
+}
+
+std::string tokenizer_beside(const std::string& checkpoint) {
+  std::error_code ec;
+  fs::path p(checkpoint);
+  fs::path d = fs::is_directory(p, ec) ? p / "tokenizer" : p.parent_path() / "tokenizer";
+  if (fs::is_regular_file(d / "vocab.json", ec) && fs::is_regular_file(d / "merges.txt", ec)) return d.string();
+  return {};
+}
+
 std::vector<std::string> list_checkpoints(const std::string& models_dir) {
   std::vector<std::string> out;
   fs::path root = fs::path(models_dir) / "Stable-diffusion";

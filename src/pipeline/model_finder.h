@@ -10,6 +10,15 @@ namespace easel {
 // $EASEL_MODELS_DIR, else <directory of the running executable>/../models.
 std::string default_models_dir();
 
+// The built-in easel-shapes model (tools/train; committed under models/easel-shapes): the first of
+// $EASEL_BUILTIN_MODEL, <models_dir>/easel-shapes/, <exe>/../models/easel-shapes/,
+// <exe>/../share/easel/models/easel-shapes/ that holds easel-shapes.safetensors; "" if none does.
+std::string builtin_model_path(const std::string& models_dir);
+
+// A tokenizer folder that travels with a checkpoint: <folder>/tokenizer for a diffusers folder,
+// <directory of the file>/tokenizer for a single file; "" unless it has vocab.json and merges.txt.
+std::string tokenizer_beside(const std::string& checkpoint);
+
 // Checkpoints (files and diffusers folders) under <models_dir>/Stable-diffusion, sorted.
 std::vector<std::string> list_checkpoints(const std::string& models_dir);
 

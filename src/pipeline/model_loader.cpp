@@ -12,6 +12,7 @@
 #include "models/registry.h"
 #include "naming/canonical_model.h"
 #include "naming/file_hash.h"
+#include "pipeline/model_finder.h"
 #include "pipeline/sidecar_config.h"
 
 namespace easel {
@@ -27,9 +28,11 @@ std::string tokenizer_dir_for(const CanonicalModel& m, const ModelLoadOptions& o
     return o.tokenizer_dir;
   }
   if (!m.tokenizer_dir.empty()) return m.tokenizer_dir;
+  // A single file shipped with its own tokenizer/ beside it (the built-in model is laid out so).
+  if (std::string d = tokenizer_beside(m.path); !d.empty()) return d;
   if (!o.default_tokenizer_dir.empty() && ok(o.default_tokenizer_dir)) return o.default_tokenizer_dir;
   fail("{}: a single-file checkpoint carries no CLIP tokenizer; pass --tokenizer DIR (a folder with vocab.json "
-       "and merges.txt, e.g. a diffusers model's tokenizer/), or put one in <models-dir>/tokenizer/",
+       "and merges.txt, e.g. a diffusers model's tokenizer/), or put one in a tokenizer/ folder beside it or in <models-dir>/tokenizer/",
        m.path);
 }
 
@@ -67,6 +70,7 @@ std::unique_ptr<SDModel> SDModel::load(const std::string& path, const ModelLoadO
     s->legacy_ = h.legacy;
   }
   SidecarConfig sc = read_sidecar_config(path, m.metadata);
+  s->native_size_ = sc.image_size.value_or(0);
 
   s->unet_cfg_ = infer_unet_config(m.at("unet"));
   if (auto h = sc.components.find("unet"); h != sc.components.end() && h->second.contains("num_heads"))

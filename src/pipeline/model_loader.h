@@ -55,10 +55,13 @@ class SDModel {
   // Image [B,3,H,W] in [-1,1] -> the encoder's Gaussian (unscaled).
   VaeLatentDist encode(const Tensor& image);
   float scale_factor() const { return vae_cfg_.scaling_factor; }
+  // The side the model was trained at when its config says so (the built-in model: 128), else 0.
+  int native_size() const { return native_size_; }
 
  private:
   SDModel() = default;
   std::string path_, name_, autov2_, legacy_, family_;
+  int native_size_ = 0;
   UNetConfig unet_cfg_;
   VAEConfig vae_cfg_;
   ClipTextConfig clip_cfg_;

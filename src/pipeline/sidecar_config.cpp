@@ -36,6 +36,12 @@ void read_json_sidecar(const std::string& what, const nlohmann::json& j, Sidecar
       if (!j[comp].is_object()) fail("{}: '{}' should be an object", what, comp);
       c.components[comp] = j[comp];
     }
+  if (j.contains("image_size")) {
+    const auto& v = j["image_size"];
+    if (!v.is_number_integer() || v.get<int64_t>() < 8 || v.get<int64_t>() > 16384)
+      fail("{}: 'image_size' should be an integer 8..16384, got {}", what, v.dump());
+    c.image_size = v.get<int>();
+  }
 }
 
 }  // namespace

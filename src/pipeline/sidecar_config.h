@@ -17,6 +17,9 @@ struct SidecarConfig {
   std::optional<double> scale_factor, linear_start, linear_end;
   std::optional<int> timesteps;
   std::optional<bool> v_prediction;
+  // Top-level "image_size" of easel.config: the side the model was trained at (its natural
+  // default resolution; SD 1.x files do not say, and 512 is assumed for them).
+  std::optional<int> image_size;
   // Per component ("unet", "vae", "text_encoder") HF-style configs from the JSON sidecar.
   std::map<std::string, nlohmann::json> components;
 };

@@ -48,6 +48,13 @@ void PipelineService::scan_locked() {
       next.push_back({p, rel, known_hash(p)});
     }
   }
+  if (!opts_.builtin_model.empty() && fs::exists(opts_.builtin_model)) {
+    const std::string abs = fs::absolute(opts_.builtin_model).lexically_normal().string();
+    std::error_code ec;
+    bool listed = false;
+    for (auto& e : next) listed = listed || fs::equivalent(e.path, abs, ec);
+    if (!listed) next.push_back({abs, fs::path(abs).filename().string(), known_hash(abs)});
+  }
   entries_ = std::move(next);
 }
 
@@ -126,7 +133,8 @@ std::pair<int, int> PipelineService::count_tokens(const std::string& prompt, int
     if (!tokenizer_) {
       std::vector<fs::path> dirs;
       if (!opts_.load.tokenizer_dir.empty()) dirs.push_back(opts_.load.tokenizer_dir);
-      if (!current_.empty() && fs::is_directory(current_)) dirs.push_back(fs::path(current_) / "tokenizer");
+      if (!current_.empty())
+        if (std::string d = tokenizer_beside(current_); !d.empty()) dirs.push_back(d);
       if (!opts_.load.default_tokenizer_dir.empty()) dirs.push_back(opts_.load.default_tokenizer_dir);
       dirs.push_back(text::Tokenizer::default_dir(opts_.models_dir));
       for (auto& d : dirs)

@@ -13,6 +13,7 @@ namespace easel::server {
 struct PipelineServiceOptions {
   std::string models_dir;                 // <dir>/Stable-diffusion, <dir>/VAE as A1111 lays them out
   std::vector<std::string> extra_models;  // checkpoint paths outside models_dir (--model PATH)
+  std::string builtin_model;              // listed last: the default only when nothing else is there
   ModelLoadOptions load;
   GenerateOptions generate;
 };
