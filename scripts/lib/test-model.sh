@@ -8,5 +8,8 @@ if [ -z "$model" ] && [ -f "$oracle/tiny-sd15/tiny-sd15.safetensors" ]; then
   model="$oracle/tiny-sd15/tiny-sd15.safetensors"
   tokenizer="$oracle/tiny-sd15/model/tokenizer"
 fi
-if [ -z "$model" ] && [ -f "$root/models/easel-shapes/easel-shapes.safetensors" ]; then model="$root/models/easel-shapes"; fi
+if [ -z "$model" ] && [ -f "$root/models/easel-shapes/easel-shapes.safetensors" ]; then
+  model="$root/models/easel-shapes/easel-shapes.safetensors"
+  tokenizer="$root/models/easel-shapes/tokenizer"
+fi
 [ -n "$model" ] || { echo "SKIP: no model to serve (set EASEL_TEST_MODEL or EASEL_ORACLE)"; exit 77; }

@@ -15,7 +15,7 @@ import common
 import stage_latents
 import unet as unet_mod
 
-BATCH, LR, WARMUP, EMA, DROPOUT, SNR_GAMMA = 32, 2e-4, 500, 0.999, 0.1, 5.0
+BATCH, LR, WARMUP, EMA, DROPOUT, SNR_GAMMA = 32, 4e-4, 500, 0.999, 0.1, 5.0
 
 
 def build(cfg, seed):

@@ -1,0 +1,31 @@
+// The built-in easel-shapes model, loaded once per test executable, and small helpers to paint
+// with it the way the evaluation asks (Euler a, 20 steps, CFG 7, at the model's own 128x128).
+#pragma once
+#include <string>
+#include <vector>
+
+#include "builtin/shape_analyser.h"
+#include "pipeline/generate.h"
+
+namespace easel::test {
+
+// Loads models/easel-shapes/easel-shapes.safetensors (the shipped file); fails the test when it
+// is missing.
+SDModel& builtin_model();
+const ShapeVocabulary& builtin_vocabulary();
+const SceneAnalyser& builtin_analyser();
+
+// The evaluation's settings: Euler a, 20 steps, CFG 7, native size, GPU RNG, given prompt and seed.
+GenerationParams eval_params(const std::string& prompt, int64_t seed);
+
+// `n` images for seeds seed, seed+1, ... (A1111 batch seeds), generated in batches of up to 10.
+std::vector<Image> paint(GenerationParams p, int n);
+
+// Mean of a vector, and the share of pairs where a[i] > b[i].
+double mean(const std::vector<double>& v);
+double share_greater(const std::vector<double>& a, const std::vector<double>& b);
+
+// Writes the images side by side (`cols` per row) to build/<name>.png for a person to look at.
+void write_contact_sheet(const std::string& name, const std::vector<Image>& images, int cols);
+
+}  // namespace easel::test
