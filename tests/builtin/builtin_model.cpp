@@ -10,6 +10,10 @@
 namespace easel::test {
 namespace fs = std::filesystem;
 
+bool have_builtin_model() {
+  return fs::exists(std::string(EASEL_SOURCE_DIR) + "/models/easel-shapes/easel-shapes.safetensors");
+}
+
 SDModel& builtin_model() {
   static std::unique_ptr<SDModel> m = [] {
     const std::string path = std::string(EASEL_SOURCE_DIR) + "/models/easel-shapes/easel-shapes.safetensors";

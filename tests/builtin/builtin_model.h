@@ -9,6 +9,12 @@
 
 namespace easel::test {
 
+// Whether models/easel-shapes/easel-shapes.safetensors exists (tests skip without it until the
+// trained export is committed).
+bool have_builtin_model();
+#define EASEL_REQUIRE_BUILTIN() \
+  if (!::easel::test::have_builtin_model()) GTEST_SKIP() << "built-in model not exported yet (tools/train/README.md)"
+
 // Loads models/easel-shapes/easel-shapes.safetensors (the shipped file); fails the test when it
 // is missing.
 SDModel& builtin_model();

@@ -20,6 +20,7 @@ struct Tally {
 };
 
 TEST(BuiltinModel, EvaluationSet) {
+  EASEL_REQUIRE_BUILTIN();
   const ShapeVocabulary& v = builtin_vocabulary();
   const SceneAnalyser& an = builtin_analyser();
   ASSERT_GE(v.entries.size(), 100u) << "the evaluation needs at least 100 prompts";

@@ -30,6 +30,7 @@ void expect_moves(const char* what, const std::vector<double>& more, const std::
 }
 
 TEST(BuiltinSemantics, NegativePromptLowersTheColourItNames) {
+  EASEL_REQUIRE_BUILTIN();
   const auto& an = builtin_analyser();
   GenerationParams p = eval_params("a red circle on a white background", 4000);
   auto plain = paint(p, kSeeds);
@@ -42,6 +43,7 @@ TEST(BuiltinSemantics, NegativePromptLowersTheColourItNames) {
 }
 
 TEST(BuiltinSemantics, EmphasisWeightMovesTheColour) {
+  EASEL_REQUIRE_BUILTIN();
   const auto& an = builtin_analyser();
   std::vector<Image> sheet;
   for (const char* colour : {"red", "blue"}) {
@@ -57,6 +59,7 @@ TEST(BuiltinSemantics, EmphasisWeightMovesTheColour) {
 }
 
 TEST(BuiltinSemantics, PromptEditingSwitchesColourWhenAsked) {
+  EASEL_REQUIRE_BUILTIN();
   const auto& an = builtin_analyser();
   auto early = paint(eval_params("a [red:blue:0.2] circle on a white background", 4200), kSeeds);
   auto late = paint(eval_params("a [red:blue:0.8] circle on a white background", 4200), kSeeds);
@@ -67,6 +70,7 @@ TEST(BuiltinSemantics, PromptEditingSwitchesColourWhenAsked) {
 }
 
 TEST(BuiltinSemantics, Img2ImgStrength) {
+  EASEL_REQUIRE_BUILTIN();
   const auto& v = builtin_vocabulary();
   const auto& an = builtin_analyser();
   const int n = builtin_model().native_size();
@@ -95,6 +99,7 @@ TEST(BuiltinSemantics, Img2ImgStrength) {
 }
 
 TEST(BuiltinSemantics, SameSeedSameImageOtherSeedsDiffer) {
+  EASEL_REQUIRE_BUILTIN();
   GenerationParams p = eval_params("two small yellow stars in the top left, black background", 4400);
   auto a = paint(p, kSeeds);
   auto b = paint(p, kSeeds);
