@@ -148,8 +148,9 @@ std::vector<GeneratedImage> Generator::generate(const GenerationParams& p, const
     }
     bi.eta.reset();  // eta goes through the sampler's own field ("Eta" / "Eta DDIM")
     const int64_t per = res.latent.numel() / p.batch_size;
+    // An interrupted batch is still decoded and passed on (A1111 saves what the sampler had), then
+    // the job stops: the caller tells interrupt (stop) from skip (go on with the next batch).
     for (int i = 0; i < p.batch_size; ++i) {
-      if (cancel && cancel->load()) throw Interrupted();
       Shape one = res.latent.shape();
       one[0] = 1;
       Tensor lat = Tensor::from(one, {res.latent.f32() + i * per, size_t(per)});
@@ -165,6 +166,7 @@ std::vector<GeneratedImage> Generator::generate(const GenerationParams& p, const
       if (cb.on_image) cb.on_image(g);
       out.push_back(std::move(g));
     }
+    if (res.interrupted) throw Interrupted();
   }
   return out;
 }

@@ -63,8 +63,9 @@ class Generator {
   // What check_request() cannot know without the model: sizes the networks accept, img2img
   // input size for latent upscale. Throws Error naming the field.
   void check(const GenerationParams& p) const;
-  // Runs the whole job (batch_count x batch_size images). Throws Interrupted when `cancel` is set
-  // (images finished before that were already passed to on_image).
+  // Runs the whole job (batch_count x batch_size images). When `cancel` is set, the running batch
+  // is decoded from the sampler's last prediction and passed to on_image like A1111 does, then
+  // Interrupted is thrown (earlier images were already passed on too).
   std::vector<GeneratedImage> generate(const GenerationParams& p, const GenerateCallbacks& cb = {},
                                        const std::atomic<bool>* cancel = nullptr);
 

@@ -112,7 +112,12 @@ SamplingResult run_sampling(const SamplingRequest& req, const ModelEval& eval, c
   }
   if (progress)
     run.callback = [&](const StepInfo& st) { progress(SamplingProgress{st.i, total, st.sigma, st.x, st.denoised}); };
-  res.latent = s.fn(run, x);
+  try {
+    res.latent = s.fn(run, x);
+  } catch (const Interrupted&) {
+    res.interrupted = true;
+    res.latent = cfg.last_prediction().defined() ? cfg.last_prediction() : x;
+  }
   res.model_calls = cfg.model_calls();
   res.rng_draws = rng.draws();
   res.extra = sampler_infotext_fields(req);

@@ -42,6 +42,9 @@ struct SamplingResult {
   std::vector<float> sigmas; // the schedule run (k-diffusion)
   std::vector<int64_t> timesteps;
   int model_calls = 0;
+  // Cancelled between model calls: `latent` is then A1111's last_latent (the last prediction, or
+  // the starting latent when no call finished), which A1111 still decodes and saves.
+  bool interrupted = false;
   int64_t rng_draws = 0;
   // Infotext fields this run adds (A1111 extra_generation_params), in order.
   std::vector<std::pair<std::string, std::string>> extra;
@@ -54,7 +57,8 @@ std::pair<int, int> img2img_steps(int steps, double denoising_strength, bool fix
 std::vector<std::pair<std::string, std::string>> sampler_infotext_fields(const SamplingRequest& req);
 
 // Runs the batch. `conds` is the CFG conditioning (ids resolved by `eval`); `schedule` the
-// model's noise table. Throws Interrupted when `cancel` becomes true between model calls.
+// model's noise table. When `cancel` becomes true between model calls, returns early with
+// `interrupted` set (it does not throw).
 // The SDE samplers get A1111's Brownian-tree noise; `noise_sampler` (tests) replaces it.
 SamplingResult run_sampling(const SamplingRequest& req, const ModelEval& eval, const CfgConds& conds,
                             const DiscreteSchedule& schedule, const ProgressFn& progress = {},

@@ -50,9 +50,11 @@ Tensor CfgDenoiser::operator()(const Tensor& x, float sigma) {
   Tensor den = Tensor::empty(x.shape());
   float* d = den.f32();
   std::memcpy(d, o + int64_t(n_cond) * per, size_t(B * per) * sizeof(float));
+  last_prediction_ = Tensor::empty(x.shape());
   size_t row = 0;
   for (int64_t i = 0; i < B; ++i) {
     const float* unc = o + (int64_t(n_cond) + i) * per;
+    std::memcpy(last_prediction_.f32() + i * per, o + int64_t(row) * per, size_t(per) * sizeof(float));
     for (const auto& part : conds_.cond[size_t(i)]) {
       const float w = float(part.weight * (conds_.scale * multiplier_));
       const float* c = o + int64_t(row++) * per;

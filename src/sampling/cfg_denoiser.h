@@ -40,6 +40,10 @@ class CfgDenoiser : public Denoiser {
   Tensor last_uncond() const override;
 
   int model_calls() const { return step_; }
+  // A1111's `last_latent`: each image's prediction for its first prompt part (conditional only,
+  // not CFG-combined) from the last model call; undefined before the first. An interrupted job
+  // decodes this.
+  const Tensor& last_prediction() const { return last_prediction_; }
   const std::vector<int>& batch_sizes() const { return batch_sizes_; }
 
  private:
@@ -50,6 +54,7 @@ class CfgDenoiser : public Denoiser {
   double multiplier_ = 1.0;
   bool keep_uncond_ = false;
   Tensor last_uncond_;
+  Tensor last_prediction_;
   std::vector<int> batch_sizes_;
 };
 

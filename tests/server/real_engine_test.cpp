@@ -84,6 +84,10 @@ TEST(ServerRealEngine, InterruptStopsTheSampler) {
   const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
   ASSERT_EQ(r.status, 200) << r.raw;
   EXPECT_TRUE(json::parse(r.body["info"].get<std::string>())["interrupted"].get<bool>());
+  // As A1111: the interrupted batch is decoded from the sampler's last prediction and returned.
+  ASSERT_EQ(r.body["images"].size(), 1u) << r.raw.substr(0, 300);
+  Image got = reply_image(r, 0);
+  EXPECT_EQ(got.width, 64);
   std::printf("real engine: interrupted at step %d of 5000, response %.1f ms after /interrupt\n",
               p["state"]["sampling_step"].get<int>(), ms);
   EXPECT_LT(ms, 2000);
