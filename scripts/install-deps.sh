@@ -15,6 +15,7 @@ PKGS=(
   libssl-dev                          # SHA-256 model hashes (libcrypto)
   libsleef-dev                        # SLEEF acos/sin, as torch's AVX2 kernels (A1111 variation seeds)
   chromium                            # headless browser for the web UI test (tests/browser)
+  time                                # /usr/bin/time: peak RSS in scripts/bench-builtin.sh
 )
 missing=()
 for p in "${PKGS[@]}"; do
