@@ -23,7 +23,7 @@ import stage_vae  # noqa: E402
 REPO = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "../.."))
 
 
-def easel_config(cfg, vocab, step, vae_step):
+def easel_config(cfg, vocab, step, vae_step, weights="ema"):
     u, t, v = cfg["unet"], cfg["text_encoder"], cfg["vae"]
     return {
         "name": "easel-shapes",
@@ -38,21 +38,22 @@ def easel_config(cfg, vocab, step, vae_step):
                              eos_token_id=vocab["<|endoftext|>"], pad_token_id=vocab["<|endoftext|>"],
                              clip_skip_default=1),
         "tokenizer": "tokenizer/vocab.json + tokenizer/merges.txt (CLIP byte-level BPE, learned from the captions)",
-        "training": {"seed": cfg["seed"], "diffusion_steps": step, "weights": "EMA", "vae_steps": vae_step,
+        "training": {"seed": cfg["seed"], "diffusion_steps": step, "weights": "EMA" if weights == "ema" else "raw", "vae_steps": vae_step,
                      "status": "trained" if step > 0 else "UNTRAINED placeholder: diffusion stage not reached",
                      "data": "tools/train/shapes.py procedural scenes, captions from tools/train/captions.py"},
         "recommended": {"sampler": "Euler a", "steps": 20, "cfg_scale": 7, "width": 128, "height": 128},
     }
 
 
-def export(d, out):
+def export(d, out, weights="ema"):
     cfg = json.load(open(os.path.join(d, "config.json")))
     models = ldm_file.build(cfg)
     dpath = os.path.join(d, "diffusion.pt")
     if os.path.exists(dpath):
         st = torch.load(dpath)
-        models["unet"].load_state_dict(st["ema_unet"])
-        models["text_encoder"].load_state_dict(st["ema_text_encoder"])
+        pre = "ema_" if weights == "ema" else ""
+        models["unet"].load_state_dict(st[pre + "unet"])
+        models["text_encoder"].load_state_dict(st[pre + "text_encoder"])
     else:  # training has not reached the diffusion stage: the initial weights, marked as such
         print("warning: no diffusion checkpoint yet; exporting an untrained UNet and text encoder")
         unet, te = stage_diffusion.build(cfg, cfg["seed"])
@@ -72,7 +73,7 @@ def export(d, out):
         shutil.copyfile(os.path.join(d, "tokenizer", f), os.path.join(out, "tokenizer", f))
     vocab = json.load(open(os.path.join(out, "tokenizer/vocab.json"), encoding="utf-8"))
     vae_step = torch.load(os.path.join(d, "vae.pt"))["step"]
-    meta = {"format": "pt", "easel.config": json.dumps(easel_config(cfg, vocab, st["step"], vae_step), sort_keys=True)}
+    meta = {"format": "pt", "easel.config": json.dumps(easel_config(cfg, vocab, st["step"], vae_step, weights), sort_keys=True)}
     path = os.path.join(out, "easel-shapes.safetensors")
     st_io.save(sd, path, meta)
     evalset.write(os.path.join(out, "eval_set.json"))
@@ -91,8 +92,10 @@ def main():
     p = argparse.ArgumentParser(description="export a training folder as models/easel-shapes")
     p.add_argument("--dir", default=os.environ.get("EASEL_TRAIN_DIR", "/work/train-ckpt"))
     p.add_argument("--out", default=os.path.join(REPO, "models/easel-shapes"))
+    p.add_argument("--weights", choices=["ema", "raw"], default="ema",
+                   help="EMA weights (default, what ships) or the raw optimiser weights (for comparison)")
     a = p.parse_args()
-    export(a.dir, a.out)
+    export(a.dir, a.out, a.weights)
 
 
 if __name__ == "__main__":
