@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <functional>
 
 #include "builtin/builtin_model.h"
 
@@ -29,6 +30,15 @@ void expect_moves(const char* what, const std::vector<double>& more, const std::
   EXPECT_GE(share, kMinShare) << what;
 }
 
+// The same over pictures: `f` of each picture in `more` should exceed its seed's in `less`. Both
+// sets are appended to `sheet` (more first) for the contact sheet.
+void expect_moves(const std::string& what, const std::vector<Image>& more, const std::vector<Image>& less,
+                  const std::function<double(const Image&)>& f, std::vector<Image>& sheet) {
+  expect_moves(what.c_str(), metric(more, f), metric(less, f));
+  sheet.insert(sheet.end(), more.begin(), more.end());
+  sheet.insert(sheet.end(), less.begin(), less.end());
+}
+
 TEST(BuiltinSemantics, NegativePromptLowersTheColourItNames) {
   EASEL_REQUIRE_BUILTIN();
   const auto& an = builtin_analyser();
@@ -36,10 +46,10 @@ TEST(BuiltinSemantics, NegativePromptLowersTheColourItNames) {
   auto plain = paint(p, kSeeds);
   p.negative_prompt = "red";
   auto negated = paint(p, kSeeds);
-  auto red = [&](const Image& im) { return an.colour_share(im, "red"); };
-  expect_moves("red share: no negative > negative 'red'", metric(plain, red), metric(negated, red));
-  plain.insert(plain.end(), negated.begin(), negated.end());
-  write_contact_sheet("builtin_negative", plain, kSeeds);
+  std::vector<Image> sheet;
+  expect_moves("red share: no negative > negative 'red'", plain, negated,
+               [&](const Image& im) { return an.colour_share(im, "red"); }, sheet);
+  write_contact_sheet("builtin_negative", sheet, kSeeds);
 }
 
 TEST(BuiltinSemantics, EmphasisWeightMovesTheColour) {
@@ -50,10 +60,8 @@ TEST(BuiltinSemantics, EmphasisWeightMovesTheColour) {
     const std::string c = colour;
     auto strong = paint(eval_params("a (" + c + ":1.5) square on a gray background", 4100), kSeeds);
     auto weak = paint(eval_params("a (" + c + ":0.6) square on a gray background", 4100), kSeeds);
-    auto f = [&](const Image& im) { return an.colour_affinity(im, c); };
-    expect_moves((c + " affinity: (" + c + ":1.5) > (" + c + ":0.6)").c_str(), metric(strong, f), metric(weak, f));
-    sheet.insert(sheet.end(), strong.begin(), strong.end());
-    sheet.insert(sheet.end(), weak.begin(), weak.end());
+    expect_moves(c + " affinity: (" + c + ":1.5) > (" + c + ":0.6)", strong, weak,
+                 [&](const Image& im) { return an.colour_affinity(im, c); }, sheet);
   }
   write_contact_sheet("builtin_emphasis", sheet, kSeeds);
 }
@@ -63,10 +71,10 @@ TEST(BuiltinSemantics, PromptEditingSwitchesColourWhenAsked) {
   const auto& an = builtin_analyser();
   auto early = paint(eval_params("a [red:blue:0.2] circle on a white background", 4200), kSeeds);
   auto late = paint(eval_params("a [red:blue:0.8] circle on a white background", 4200), kSeeds);
-  auto blueness = [&](const Image& im) { return an.colour_affinity(im, "blue") - an.colour_affinity(im, "red"); };
-  expect_moves("blue-red: [red:blue:0.2] > [red:blue:0.8]", metric(early, blueness), metric(late, blueness));
-  early.insert(early.end(), late.begin(), late.end());
-  write_contact_sheet("builtin_prompt_editing", early, kSeeds);
+  std::vector<Image> sheet;
+  expect_moves("blue-red: [red:blue:0.2] > [red:blue:0.8]", early, late,
+               [&](const Image& im) { return an.colour_affinity(im, "blue") - an.colour_affinity(im, "red"); }, sheet);
+  write_contact_sheet("builtin_prompt_editing", sheet, kSeeds);
 }
 
 TEST(BuiltinSemantics, Img2ImgStrength) {
@@ -104,10 +112,10 @@ TEST(BuiltinSemantics, Img2ImgStrength) {
   EXPECT_GE(strong_green, int(kMinShare * kSeeds));
   EXPECT_GE(weak_red, int(kMinShare * kSeeds));
   auto g = [&](const Image& im) { return an.colour_share(im, "green") - an.colour_share(im, "red"); };
-  expect_moves("green-red share: strength 0.8 > 0.2", metric(strong, g), metric(weak, g));
-  strong.insert(strong.end(), weak.begin(), weak.end());
-  strong.push_back(src);
-  write_contact_sheet("builtin_img2img", strong, kSeeds);
+  std::vector<Image> sheet;
+  expect_moves("green-red share: strength 0.8 > 0.2", strong, weak, g, sheet);
+  sheet.push_back(src);
+  write_contact_sheet("builtin_img2img", sheet, kSeeds);
 }
 
 TEST(BuiltinSemantics, SameSeedSameImageOtherSeedsDiffer) {
