@@ -39,6 +39,7 @@ def easel_config(cfg, vocab, step, vae_step, weights="ema"):
                              clip_skip_default=1),
         "tokenizer": "tokenizer/vocab.json + tokenizer/merges.txt (CLIP byte-level BPE, learned from the captions)",
         "training": {"seed": cfg["seed"], "diffusion_steps": step, "weights": "EMA" if weights == "ema" else "raw", "vae_steps": vae_step,
+                     "offset_noise": {"std": stage_diffusion.OFFSET_NOISE, "from_step": stage_diffusion.OFFSET_FROM_STEP},
                      "status": "trained" if step > 0 else "UNTRAINED placeholder: diffusion stage not reached",
                      "data": "tools/train/shapes.py procedural scenes, captions from tools/train/captions.py"},
         "recommended": {"sampler": "Euler a", "steps": 20, "cfg_scale": 7, "width": 128, "height": 128},

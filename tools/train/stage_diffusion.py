@@ -1,6 +1,16 @@
 # Stage 3: train the CLIP text encoder and the UNet together (as a from-scratch LDM) on the cached
 # latents: eps objective on the SD 1.x schedule, min-SNR(5) weighting, 10% caption dropout (empty
 # prompt) for CFG, EMA weights for export. Every random draw is keyed by (seed, step): resumes exactly.
+#
+# Offset noise (from OFFSET_FROM_STEP on): each image's noise gets an extra per-channel constant
+# drawn with std OFFSET_NOISE. Why: on a 16x16 latent the mean of plain noise has std 1/16, so even at
+# t=999 (sqrt(alpha_bar)=0.068) the noisy latent's per-channel mean still carries about half of the
+# image's mean colour. Our scenes are mostly one background colour, so the UNet learned to read the
+# background colour from the noise's mean instead of from the prompt: at sampling time the seed's
+# noise mean then decided the background (measured at step 9603: "black background" painted green
+# with the mean zeroed, blue with another seed's mean). With the offset the mean is uninformative
+# down to sigma ~3, so only the text can tell the colour. The first run trained 10172 steps without
+# it (the constant records that, so resumes stay exact); sampling still uses plain noise, as A1111.
 import copy
 import os
 import time
@@ -16,6 +26,7 @@ import stage_latents
 import unet as unet_mod
 
 BATCH, LR, WARMUP, EMA, DROPOUT, SNR_GAMMA = 32, 4e-4, 500, 0.999, 0.1, 5.0
+OFFSET_NOISE, OFFSET_FROM_STEP = 0.3, 10172
 
 
 def build(cfg, seed):
@@ -71,6 +82,8 @@ def train(d, cfg, seed, total, n_images, stop, log, ckpt_minutes):
             * common.LATENT_SCALE
         t = torch.randint(0, ac.shape[0], (BATCH,), generator=g)
         noise = torch.randn(z0.shape, generator=g)
+        if step >= OFFSET_FROM_STEP:
+            noise = noise + OFFSET_NOISE * torch.randn(BATCH, 4, 1, 1, generator=g)
         a = ac[t].view(-1, 1, 1, 1)
         xt = a.sqrt() * z0 + (1 - a).sqrt() * noise
         for grp in opt.param_groups:
