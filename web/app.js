@@ -73,11 +73,26 @@ function fillSelect(sel, items, selected) {
   }
   if (selected !== undefined) sel.value = selected;
 }
+let models = [];  // the last /sd-models list
+// A checkpoint that says what size it was trained at (easel_native_size, e.g. 128 for the
+// built-in model) gets that as width and height; others leave the fields as they are.
+function applyNativeSize(title) {
+  const m = models.find((x) => x.title === title);
+  const n = m && m.easel_native_size;
+  if (!n) return;
+  setValue('width', n);
+  setValue('height', n);
+}
 async function loadModels() {
-  const [models, options] = await Promise.all([api('/sdapi/v1/sd-models'), api('/sdapi/v1/options')]);
+  const before = $('model').value;
+  const [list, options] = await Promise.all([api('/sdapi/v1/sd-models'), api('/sdapi/v1/options')]);
+  models = list;
   const cur = options.sd_model_checkpoint;
   fillSelect($('model'), models.map((m) => ({ value: m.title, label: m.title })), cur);
   if (!models.length) $('status').textContent = 'no checkpoint found: start easel serve with --model';
+  // The size follows the model on the first load and when a reload selects another one; a
+  // refresh that keeps the checkpoint keeps the sizes the user typed.
+  if (!before || $('model').value !== before) applyNativeSize($('model').value);
 }
 async function loadLists() {
   const [samplers, schedulers] = await Promise.all([api('/sdapi/v1/samplers'), api('/sdapi/v1/schedulers')]);
@@ -86,6 +101,7 @@ async function loadLists() {
 }
 $('model').addEventListener('change', async () => {
   const title = $('model').value;
+  applyNativeSize(title);
   try {
     await api('/sdapi/v1/options', { sd_model_checkpoint: title });
     toast(`Checkpoint: ${title} (loads with the next image)`, 'info');

@@ -148,7 +148,9 @@ void register_api_routes(httplib::Server& http, ServerContext& ctx) {
                      {"hash", c.hash.empty() ? json(nullptr) : json(c.hash)},
                      {"sha256", c.sha256.empty() ? json(nullptr) : json(c.sha256)},
                      {"filename", c.filename},
-                     {"config", nullptr}});
+                     {"config", nullptr},
+                     // easel's own: the side the model was trained at (the UI's default size).
+                     {"easel_native_size", c.native_size > 0 ? json(c.native_size) : json(nullptr)}});
     reply(res, out);
   }));
   http.Post(v1 + "refresh-checkpoints", guarded([&ctx](auto&, auto& res) {

@@ -19,6 +19,9 @@ struct CheckpointInfo {
   std::string hash;        // AutoV2 short hash, "" if not computed
   std::string sha256;
   std::string filename;    // full path
+  // The side the checkpoint was trained at (easel.config "image_size" in its safetensors metadata,
+  // or its sidecar files); 0 = unknown (the file does not say, or could not be read).
+  int native_size = 0;
 };
 
 // What the generation thread runs: the request in easel's vocabulary plus the checkpoint to use.

@@ -5,13 +5,18 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 
 #include "core/error.h"
 #include "core/log.h"
+#include "core/mapped_file.h"
+#include "io/safetensors.h"
 #include "naming/file_hash.h"
 #include "pipeline/model_finder.h"
+#include "pipeline/sidecar_config.h"
 #include "sampling/cfg_denoiser.h"
 #include "sampling/rng/image_rng.h"
 #include "server/preview.h"
@@ -19,6 +24,28 @@
 
 namespace easel::server {
 namespace fs = std::filesystem;
+
+namespace {
+// The side a checkpoint was trained at: easel.config "image_size" from a safetensors header
+// (only the header is parsed; the mapping is not read further) or from the .yaml/.hparams.json
+// beside it. 0 when it does not say or anything about it cannot be read: one bad file must not
+// break the listing (loading it reports the real error).
+int native_size_of(const std::string& path) {
+  try {
+    std::map<std::string, std::string> metadata;
+    std::string ext = fs::path(path).extension().string();
+    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+    if (ext == ".safetensors" && fs::is_regular_file(path)) {
+      auto file = MappedFile::open(path);
+      metadata = parse_safetensors_header(file->data(), file->size(), path).metadata;
+    }
+    return read_sidecar_config(path, metadata).image_size.value_or(0);
+  } catch (const std::exception& e) {
+    log_debug("{}: native size unknown: {}", path, e.what());
+    return 0;
+  }
+}
+}  // namespace
 
 PipelineService::PipelineService(PipelineServiceOptions opts) : opts_(std::move(opts)) {
   std::lock_guard lk(mu_);
@@ -55,6 +82,7 @@ void PipelineService::scan_locked() {
     for (auto& e : next) listed = listed || fs::equivalent(e.path, abs, ec);
     if (!listed) next.push_back({abs, fs::path(abs).filename().string(), known_hash(abs)});
   }
+  for (auto& e : next) e.native_size = native_size_of(e.path);
   entries_ = std::move(next);
 }
 
@@ -66,7 +94,7 @@ std::vector<CheckpointInfo> PipelineService::checkpoints() {
   std::lock_guard lk(mu_);
   std::vector<CheckpointInfo> out;
   for (auto& e : entries_)
-    out.push_back({title_of(e), fs::path(e.rel).replace_extension().string(), e.sha256.substr(0, std::min<size_t>(10, e.sha256.size())), e.sha256, e.path});
+    out.push_back({title_of(e), fs::path(e.rel).replace_extension().string(), e.sha256.substr(0, std::min<size_t>(10, e.sha256.size())), e.sha256, e.path, e.native_size});
   return out;
 }
 

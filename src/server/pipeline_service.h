@@ -37,6 +37,7 @@ class PipelineService final : public GenerationService {
   struct Entry {
     std::string path, rel;  // rel: the name A1111 shows (path under Stable-diffusion/)
     std::string sha256;     // known once loaded (or cached)
+    int native_size = 0;    // read from the header when the list is scanned; 0 = unknown
   };
   std::string title_of(const Entry& e) const;
   const Entry* find_entry_locked(const std::string& spec) const;

@@ -115,6 +115,38 @@ try {
   mkdirSync(dirname(SHOT), { recursive: true });
   await page.screenshot({ path: SHOT, fullPage: true });
   console.log(`screenshot: ${SHOT}`);
+
+  // Native size: /sd-models says what size each checkpoint was trained at (easel_native_size);
+  // the UI takes it on load and on an explicit model change, and a refresh keeps typed sizes.
+  // The served model may not say, so a second page gets two made-up checkpoints added to the
+  // real list (and the option POST for them answered here; the server does not know them).
+  const listed = await page.evaluate(() => fetch('/sdapi/v1/sd-models').then((r) => r.json()));
+  check(listed.length >= 1 && listed.every((m) => 'easel_native_size' in m), '/sd-models items carry easel_native_size');
+  const fake = (n) => ({ ...listed[0], title: `native-${n}.safetensors`, model_name: `native-${n}`, easel_native_size: n });
+  const page2 = await ctx.newPage();
+  page2.on('pageerror', (e) => errors.push(String(e)));
+  await page2.route('**/sdapi/v1/sd-models', async (route) => {
+    const resp = await route.fetch();
+    route.fulfill({ response: resp, json: [...(await resp.json()), fake(96), fake(160)] });
+  });
+  await page2.route('**/sdapi/v1/options', async (route) => {
+    if (route.request().method() === 'POST') return route.fulfill({ json: null });
+    const resp = await route.fetch();
+    route.fulfill({ response: resp, json: { ...(await resp.json()), sd_model_checkpoint: 'native-96.safetensors' } });
+  });
+  await page2.goto(server.url);
+  await page2.waitForSelector('body[data-ready="1"]');
+  const size = () => page2.evaluate(() => ['width', 'width-range', 'height', 'height-range'].map((id) => document.getElementById(id).value).join(','));
+  check((await size()) === '96,96,96,96', `native size set on load (${await size()})`);
+  await page2.fill('#width', '200');
+  await Promise.all([page2.waitForResponse('**/sdapi/v1/sd-models'), page2.click('#refresh-models')]);
+  await page2.waitForTimeout(300);  // loadModels fills the select after both lists arrive
+  check((await page2.inputValue('#width')) === '200' && (await page2.inputValue('#height')) === '96',
+        `refresh keeps the typed size (${await size()})`);
+  await page2.selectOption('#model', 'native-160.safetensors');
+  await page2.waitForFunction(() => document.getElementById('width').value === '160');
+  check((await size()) === '160,160,160,160', `native size set on model change (${await size()})`);
+  await page2.close();
   check(errors.length === 0, `no page errors ${errors.join('; ')}`);
 } catch (e) {
   failed++;

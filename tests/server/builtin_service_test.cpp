@@ -5,7 +5,9 @@
 #include <filesystem>
 #include <fstream>
 
+#include "io/safetensors.h"
 #include "pipeline/model_finder.h"
+#include "pipeline/sidecar_config.h"
 #include "server/pipeline_service.h"
 
 namespace easel::test {
@@ -38,6 +40,10 @@ TEST(BuiltinService, DefaultOnlyWhenTheModelsFolderIsEmpty) {
     ASSERT_EQ(list.size(), 1u);
     EXPECT_EQ(list[0].model_name, "easel-shapes");
     EXPECT_EQ(s.current_checkpoint(), list[0].title);
+    // Its native size (128 at the time of writing) as the loader reads it from the metadata.
+    const int want = read_sidecar_config(o.builtin_model, load_safetensors(o.builtin_model).metadata).image_size.value_or(0);
+    EXPECT_GT(want, 0);
+    EXPECT_EQ(list[0].native_size, want);
   }
   // A checkpoint in the folder comes first and is the default; the built-in one stays listed.
   fs::copy_file(o.builtin_model, dir / "Stable-diffusion" / "mine.safetensors");

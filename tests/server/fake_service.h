@@ -37,7 +37,7 @@ class FakeService : public server::GenerationService {
 
   std::vector<server::CheckpointInfo> checkpoints() override {
     return {{"alpha.safetensors [0123456789]", "alpha", "0123456789", "0123456789abcdef", "/models/alpha.safetensors"},
-            {"beta.safetensors", "beta", "", "", "/models/beta.safetensors"}};
+            {"beta.safetensors", "beta", "", "", "/models/beta.safetensors", 128}};
   }
   void refresh_checkpoints() override {}
   std::string resolve_checkpoint(const std::string& spec) override {
