@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <memory>
 
+#include "pipeline/image_convert.h"
 #include "pipeline/model_finder.h"
 
 namespace easel::test {
@@ -31,8 +32,16 @@ const ShapeVocabulary& builtin_vocabulary() {
 }
 
 const SceneAnalyser& builtin_analyser() {
-  static SceneAnalyser a(builtin_vocabulary());
+  static SceneAnalyser a(builtin_vocabulary(), vae_round_trip);
   return a;
+}
+
+Image vae_round_trip(const Image& im) {
+  SDModel& m = builtin_model();
+  Tensor z = m.encode(images_to_tensor({&im})).mean;
+  const float s = m.scale_factor();
+  for (float& v : z.span_f32()) v *= s;  // decode() takes sampler-space latents
+  return decoded_to_image(m.decode(z), 0);
 }
 
 GenerationParams eval_params(const std::string& prompt, int64_t seed) {

@@ -19,7 +19,11 @@ bool have_builtin_model();
 // is missing.
 SDModel& builtin_model();
 const ShapeVocabulary& builtin_vocabulary();
+// The analyser for the model's pictures: prototypes ideal and drawn through vae_round_trip.
 const SceneAnalyser& builtin_analyser();
+
+// The sharpest the model can draw `im`: the built-in VAE's encode (posterior mean) -> decode.
+Image vae_round_trip(const Image& im);
 
 // The evaluation's settings: Euler a, 20 steps, CFG 7, native size, GPU RNG, given prompt and seed.
 GenerationParams eval_params(const std::string& prompt, int64_t seed);

@@ -108,19 +108,24 @@ ShapeFeatures SceneAnalyser::features_of(const std::vector<uint8_t>& mask, int w
   return f;
 }
 
-SceneAnalyser::SceneAnalyser(const ShapeVocabulary& v) : v_(v) {
+SceneAnalyser::SceneAnalyser(const ShapeVocabulary& v, const Drawn& drawn) : v_(v) {
   // Prototypes: each shape rendered white on black at the training sizes and a few sub-pixel
-  // offsets, then analysed by the same code as a generated picture.
+  // offsets (and, with `drawn`, the same pictures drawn through it), then analysed by the same
+  // code as a generated picture.
   const int size = v.image_size;
+  auto add = [&](const std::string& shape, const Image& im) {
+    std::vector<uint8_t> m(size_t(size) * size);
+    for (size_t i = 0; i < m.size(); ++i) m[i] = im.rgb[3 * i] >= 128;
+    keep_largest_component(m, size, size);
+    protos_.push_back({shape, features_of(m, size, size)});
+  };
   for (const auto& shape : v.shapes)
     for (float r : {11.5f, 17.f, 24.f})
       for (float off : {0.f, 0.37f, 0.71f}) {
         ShapeSpec s{shape, size / 2.f + off, size / 2.f + off * 0.5f, r};
         Image im = render_scene(size, {0, 0, 0}, {{s, {255, 255, 255}}});
-        std::vector<uint8_t> m(size_t(size) * size);
-        for (size_t i = 0; i < m.size(); ++i) m[i] = im.rgb[3 * i] >= 128;
-        keep_largest_component(m, size, size);
-        protos_.push_back({shape, features_of(m, size, size)});
+        add(shape, im);
+        if (drawn) add(shape, drawn(im));
       }
 }
 

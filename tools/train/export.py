@@ -23,7 +23,7 @@ import stage_vae  # noqa: E402
 REPO = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "../.."))
 
 
-def easel_config(cfg, vocab, step, vae_step, weights="ema"):
+def easel_config(cfg, vocab, step, vae_step, weights="ema", decoder_step=0):
     u, t, v = cfg["unet"], cfg["text_encoder"], cfg["vae"]
     return {
         "name": "easel-shapes",
@@ -39,6 +39,7 @@ def easel_config(cfg, vocab, step, vae_step, weights="ema"):
                              clip_skip_default=1),
         "tokenizer": "tokenizer/vocab.json + tokenizer/merges.txt (CLIP byte-level BPE, learned from the captions)",
         "training": {"seed": cfg["seed"], "diffusion_steps": step, "weights": "EMA" if weights == "ema" else "raw", "vae_steps": vae_step,
+                     "decoder_finetune_steps": decoder_step,
                      "offset_noise": {"std": stage_diffusion.OFFSET_NOISE, "from_step": stage_diffusion.OFFSET_FROM_STEP,
                                       "ramp_t": list(stage_diffusion.OFFSET_RAMP),
                                       "ramp_from_step": stage_diffusion.OFFSET_RAMP_FROM_STEP},
@@ -48,7 +49,7 @@ def easel_config(cfg, vocab, step, vae_step, weights="ema"):
     }
 
 
-def export(d, out, weights="ema"):
+def export(d, out, weights="ema", decoder="final"):
     cfg = json.load(open(os.path.join(d, "config.json")))
     models = ldm_file.build(cfg)
     dpath = os.path.join(d, "diffusion.pt")
@@ -70,13 +71,24 @@ def export(d, out, weights="ema"):
         print("warning: VAE still training; exporting its latest checkpoint")
         models["vae"].load_state_dict(torch.load(os.path.join(d, "vae.pt"))["model"])
         stage_vae.fold_scale(models["vae"], cfg["seed"])
+    # The fine-tuned decoder (stage_decoder.py; same latent space): its final weights, or with
+    # decoder="latest" its newest checkpoint (to look at a run in progress).
+    dec_step = 0
+    dec_final, dec_ckpt = os.path.join(d, "decoder_final.pt"), os.path.join(d, "decoder.pt")
+    if decoder != "none" and os.path.exists(dec_ckpt) and (decoder == "latest" or os.path.exists(dec_final)):
+        dst = torch.load(dec_ckpt)
+        dec_step = dst["step"]
+        dec = torch.load(dec_final) if decoder == "final" else dst["decoder"]
+        missing, unexpected = models["vae"].load_state_dict(dec, strict=False)
+        assert not unexpected and all(not k.startswith(("decoder.", "post_quant_conv.")) for k in missing)
+        print(f"decoder: fine-tuned weights, step {dec_step}")
     sd = {k: v.to(torch.float16) for k, v in ldm_file.join(models).items()}
     os.makedirs(os.path.join(out, "tokenizer"), exist_ok=True)
     for f in ("vocab.json", "merges.txt"):
         shutil.copyfile(os.path.join(d, "tokenizer", f), os.path.join(out, "tokenizer", f))
     vocab = json.load(open(os.path.join(out, "tokenizer/vocab.json"), encoding="utf-8"))
     vae_step = torch.load(os.path.join(d, "vae.pt"))["step"]
-    meta = {"format": "pt", "easel.config": json.dumps(easel_config(cfg, vocab, st["step"], vae_step, weights), sort_keys=True)}
+    meta = {"format": "pt", "easel.config": json.dumps(easel_config(cfg, vocab, st["step"], vae_step, weights, dec_step), sort_keys=True)}
     path = os.path.join(out, "easel-shapes.safetensors")
     st_io.save(sd, path, meta)
     evalset.write(os.path.join(out, "eval_set.json"))
@@ -97,8 +109,11 @@ def main():
     p.add_argument("--out", default=os.path.join(REPO, "models/easel-shapes"))
     p.add_argument("--weights", choices=["ema", "raw"], default="ema",
                    help="EMA weights (default, what ships) or the raw optimiser weights (for comparison)")
+    p.add_argument("--decoder", choices=["final", "latest", "none"], default="final",
+                   help="VAE decoder: fine-tuned final weights when stage_decoder.py has finished (default), "
+                        "its latest checkpoint, or the VAE stage's own")
     a = p.parse_args()
-    export(a.dir, a.out, a.weights)
+    export(a.dir, a.out, a.weights, a.decoder)
 
 
 if __name__ == "__main__":

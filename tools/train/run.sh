@@ -2,12 +2,16 @@
 # Starts (or resumes) tools/train/train.py in the background at the lowest CPU priority, detached
 # from the terminal, logging to $DIR/nohup.log. Extra arguments go to train.py.
 #   bash tools/train/run.sh [--steps N ...]
+# `run.sh decoder [--steps N]` starts stage_decoder.py instead (the decoder fine-tune; it can run
+# beside the diffusion stage), with its own pid file and decoder.nohup log.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 DIR="${EASEL_TRAIN_DIR:-/work/train-ckpt}"
 mkdir -p "$DIR"
-if [ -f "$DIR/train.pid" ] && kill -0 "$(cat "$DIR/train.pid")" 2>/dev/null; then
-  echo "already running: pid $(cat "$DIR/train.pid")"; exit 1
+script=train.py name=train log=nohup.log
+if [ "${1:-}" = decoder ]; then shift; script=stage_decoder.py name=decoder log=decoder.nohup; fi
+if [ -f "$DIR/$name.pid" ] && kill -0 "$(cat "$DIR/$name.pid")" 2>/dev/null; then
+  echo "already running: pid $(cat "$DIR/$name.pid")"; exit 1
 fi
 # Debian's torch links the reference BLAS (~7 GFLOP/s); OpenBLAS is ~20x faster for the
 # attention/linear layers. Use it when installed (libopenblas0-pthread) or unpacked under $DIR/deb.
@@ -19,6 +23,6 @@ done
 # step vs 0.85 s with one BLAS thread (idle machine); with active OpenMP spinning, 2 BLAS threads
 # oversubscribe (1.6 s per step).
 export OMP_WAIT_POLICY=PASSIVE OPENBLAS_NUM_THREADS=2 PYTHONUNBUFFERED=1 EASEL_TRAIN_DIR="$DIR"
-setsid nohup nice -n 19 /usr/bin/python3 "$here/train.py" --dir "$DIR" "$@" >>"$DIR/nohup.log" 2>&1 < /dev/null &
-echo $! > "$DIR/train.pid"
-echo "started pid $! ; log: $DIR/train.log"
+setsid nohup nice -n 19 /usr/bin/python3 "$here/$script" --dir "$DIR" "$@" >>"$DIR/$log" 2>&1 < /dev/null &
+echo $! > "$DIR/$name.pid"
+echo "started pid $! ; log: $DIR/$name.log"
