@@ -24,6 +24,11 @@ TEST(ServerApi, ListEndpointsHaveA1111Shapes) {
   ASSERT_EQ(m.body.size(), 2u);
   for (const char* k : {"title", "model_name", "hash", "sha256", "filename", "config"}) EXPECT_TRUE(m.body[0].contains(k)) << k;
   EXPECT_EQ(m.body[0]["title"], "alpha.safetensors [0123456789]");
+  // easel's extra key: the side the checkpoint was trained at, null when unknown.
+  ASSERT_TRUE(m.body[0].contains("easel_native_size")) << m.raw;
+  EXPECT_TRUE(m.body[0]["easel_native_size"].is_null()) << m.raw;
+  EXPECT_EQ(m.body[1]["easel_native_size"], 128) << m.raw;
+  EXPECT_TRUE(m.body[1]["config"].is_null());  // A1111's own fields are untouched
 
   Reply sm = s.get("/sdapi/v1/samplers");
   ASSERT_EQ(sm.status, 200);
@@ -61,19 +66,6 @@ TEST(ServerApi, ListEndpointsHaveA1111Shapes) {
   Reply nf = s.get("/sdapi/v1/no-such-thing");
   EXPECT_EQ(nf.status, 404);
   EXPECT_EQ(nf.body["detail"], "Not Found");
-}
-
-// easel's extra key on /sd-models: the side the checkpoint was trained at, null when unknown.
-TEST(ServerApi, SdModelsCarryNativeSize) {
-  FakeService svc;
-  Running s(svc);
-  Reply m = s.get("/sdapi/v1/sd-models");
-  ASSERT_EQ(m.status, 200) << m.raw;
-  ASSERT_EQ(m.body.size(), 2u);
-  ASSERT_TRUE(m.body[0].contains("easel_native_size")) << m.raw;
-  EXPECT_TRUE(m.body[0]["easel_native_size"].is_null()) << m.raw;
-  EXPECT_EQ(m.body[1]["easel_native_size"], 128) << m.raw;
-  EXPECT_TRUE(m.body[1]["config"].is_null());  // A1111's own fields are untouched
 }
 
 TEST(ServerApi, Txt2ImgResponse) {
