@@ -43,6 +43,8 @@ def easel_config(cfg, vocab, step, vae_step, weights="ema", decoder_step=0):
                      "offset_noise": {"std": stage_diffusion.OFFSET_NOISE, "from_step": stage_diffusion.OFFSET_FROM_STEP,
                                       "ramp_t": list(stage_diffusion.OFFSET_RAMP),
                                       "ramp_from_step": stage_diffusion.OFFSET_RAMP_FROM_STEP},
+                     "low_noise_caption_swap": {"t_below": stage_diffusion.SWAP_T, "p": stage_diffusion.SWAP_P,
+                                                "from_step": stage_diffusion.SWAP_FROM_STEP},
                      "status": "trained" if step > 0 else "UNTRAINED placeholder: diffusion stage not reached",
                      "data": "tools/train/shapes.py procedural scenes, captions from tools/train/captions.py"},
         "recommended": {"sampler": "Euler a", "steps": 20, "cfg_scale": 7, "width": 128, "height": 128},

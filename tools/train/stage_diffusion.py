@@ -16,6 +16,15 @@
 # t=OFFSET_RAMP[0] (sigma 1.16) to OFFSET_NOISE at t=OFFSET_RAMP[1] (sigma 5.1). With a constant
 # offset at every t the model also learned to distrust the colours of a nearly clean latent, and
 # img2img at strength 0.2 (sigma 0.6) repainted a red square green (measured at step 12086).
+#
+# Low-noise caption swap (from SWAP_FROM_STEP on): for t < SWAP_T, SWAP_P of the captions are
+# replaced by the caption of another random scene. Why: our captions name every colour, so for
+# a nearly clean latent the UNet could take the colour from the text or from the latent alike;
+# once it learned to follow colour words (offset noise), a prompt that contradicts the picture
+# moved it even at sigma 0.6, and CFG 7 multiplies that: img2img at strength 0.2 turned a red
+# square green in 20 of 20 seeds at step 14487, with the ramp in place (CFG 1 kept it red). In
+# SD the text cannot predict a photo's exact colours, so near the end of sampling the picture
+# decides; the swap teaches the same: at low noise the text may be wrong, the latent is not.
 
 import copy
 import os
@@ -34,6 +43,7 @@ import unet as unet_mod
 BATCH, LR, WARMUP, EMA, DROPOUT, SNR_GAMMA = 32, 4e-4, 500, 0.999, 0.1, 5.0
 OFFSET_NOISE, OFFSET_FROM_STEP = 0.3, 10172
 OFFSET_RAMP, OFFSET_RAMP_FROM_STEP = (400, 800), 12462
+SWAP_T, SWAP_P, SWAP_FROM_STEP = 300, 0.5, 15001
 
 
 def build(cfg, seed):
@@ -84,10 +94,14 @@ def train(d, cfg, seed, total, n_images, stop, log, ckpt_minutes):
         rng = np.random.default_rng([seed, 23, step])
         idx = torch.from_numpy(rng.integers(0, len(scenes), BATCH))
         texts = ["" if rng.random() < DROPOUT else captions.caption(scenes[i], rng) for i in idx.tolist()]
-        ids = torch.tensor([tok(t) for t in texts])
         z0 = (means[idx].float() + stds[idx].float() * torch.randn(BATCH, 4, 16, 16, generator=g)) \
             * common.LATENT_SCALE
         t = torch.randint(0, ac.shape[0], (BATCH,), generator=g)
+        if step >= SWAP_FROM_STEP:
+            for k in range(BATCH):
+                if texts[k] and int(t[k]) < SWAP_T and rng.random() < SWAP_P:
+                    texts[k] = captions.caption(scenes[int(rng.integers(len(scenes)))], rng)
+        ids = torch.tensor([tok(x) for x in texts])
         noise = torch.randn(z0.shape, generator=g)
         if step >= OFFSET_FROM_STEP:
             offset = OFFSET_NOISE * torch.randn(BATCH, 4, 1, 1, generator=g)
