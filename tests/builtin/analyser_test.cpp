@@ -120,9 +120,11 @@ TEST(ShapeAnalyser, ReadsTheBuiltinVaeRoundTrip) {
   const int trials = 200;
   Readings drawn = read_random_scenes(an, vae_round_trip, trials, 4321, true);
   EXPECT_GE(drawn.bg, trials * 99 / 100);
-  EXPECT_GE(drawn.col, trials * 97 / 100);
+  EXPECT_GE(drawn.col, trials * 99 / 100);
   EXPECT_GE(drawn.pos, trials * 99 / 100);
-  EXPECT_GE(drawn.kind, trials * 95 / 100);
+  // Small stars come back from the VAE as near-discs (fill ~0.7, spread ~1.03): the kind ceiling
+  // is below 100 %; it must stay clear of the 80 % the model is held to.
+  EXPECT_GE(drawn.kind, trials * 85 / 100);
   Readings ideal = read_random_scenes(an, {}, 600, 1234, true);
   EXPECT_EQ(ideal.kind, 600);
   EXPECT_EQ(ideal.col, 600);
