@@ -8,10 +8,10 @@
 #
 # Data: the cached latents of stage 2 (posterior samples, exactly what the UNet learns to
 # produce) and the scenes they came from, re-rendered as targets. Loss as the VAE stage, with
-# shape pixels weighted 8x and each image's shape pixels normalised by its shape area, so a
-# small star counts as much as a large one. Resumable; writes decoder.pt (checkpoint) and
+# shape pixels weighted 8x and scaled up (at most 4x) when an image's shape is smaller than the
+# batch's mean, so small stars count nearly as much as large ones. Resumable; writes decoder.pt (checkpoint) and
 # decoder_final.pt (post_quant_conv + decoder weights), which export.py uses when present.
-#   /usr/bin/python3 tools/train/stage_decoder.py [--steps N]   (or tools/train/run.sh --decoder)
+#   /usr/bin/python3 tools/train/stage_decoder.py [--steps N]   (or bash tools/train/run.sh decoder)
 import argparse
 import json
 import math
