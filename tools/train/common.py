@@ -98,6 +98,15 @@ class Timer:
         return False
 
 
+def checkpoint_due(timer, stop, save, log, stage, step):
+    """The training loops' periodic checkpoint: saves when the timer is due or a stop was asked
+    for; returns True when the loop must stop (after saving)."""
+    if timer.due() or stop.stop:
+        save()
+        log(f"{stage}: checkpoint at step {step}")
+    return stop.stop
+
+
 def cosine_lr(base, step, total, warmup, floor=0.1):
     if step < warmup:
         return base * (step + 1) / warmup

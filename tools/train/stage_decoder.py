@@ -95,11 +95,8 @@ def train(d, seed, total, n_images, stop, log, ckpt_minutes):
             log(f"decoder step {step}/{total} weighted l1 {a[0]:.4f} psnr {10 * math.log10(4 / max(a[1], 1e-9)):.1f}dB "
                 f"{(step - s0) / (time.time() - t0):.3f} it/s")
             acc = []
-        if timer.due() or stop.stop:
-            save()
-            log(f"decoder: checkpoint at step {step}")
-            if stop.stop:
-                return False
+        if common.checkpoint_due(timer, stop, save, log, "decoder", step):
+            return False
     save()
     common.save_atomic(decoder_state(model), os.path.join(d, "decoder_final.pt"))
     log("decoder: done")

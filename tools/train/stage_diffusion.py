@@ -130,10 +130,7 @@ def train(d, cfg, seed, total, n_images, stop, log, ckpt_minutes):
             log(f"diffusion step {step}/{total} mse {m[0]:.4f} weighted {m[1]:.4f} {rate:.3f} it/s "
                 f"({rate * BATCH:.1f} img/s)")
             acc = []
-        if timer.due() or stop.stop:
-            save()
-            log(f"diffusion: checkpoint at step {step}")
-            if stop.stop:
-                return False
+        if common.checkpoint_due(timer, stop, save, log, "diffusion", step):
+            return False
     save()
     return True

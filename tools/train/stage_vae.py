@@ -81,11 +81,8 @@ def train(d, cfg, seed, total, stop, log, ckpt_minutes):
                 f"psnr~{10 * math.log10(4 / max(a[1], 1e-9)):.1f}dB {(step - s0) / dt:.3f} it/s "
                 f"({'128 full' if full else '64 crops'})")
             acc = []
-        if timer.due() or stop.stop:
-            save()
-            log(f"vae: checkpoint at step {step}")
-            if stop.stop:
-                return False
+        if common.checkpoint_due(timer, stop, save, log, "vae", step):
+            return False
     save()
     return True
 
