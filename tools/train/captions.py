@@ -110,6 +110,17 @@ def caption(scene, rng):
     return _tidy(f"{S} on a {bg}, {P}")
 
 
+def short_caption(scene, rng):
+    """One or two of the scene's words, as negative prompts are written: 'red', 'star',
+    'red star', 'blue background' (for two different shapes, words of either)."""
+    s = scene["shapes"][int(rng.integers(len(scene["shapes"])))]
+    bg = scene["background"]
+    options = [s["colour"], s["shape"], f"{s['colour']} {s['shape']}", f"{bg['colours'][0]} background"]
+    if bg["kind"] != "solid":
+        options.append(f"{bg['kind']} background")
+    return _pick(rng, options)
+
+
 def corpus_sample(seed, n):
     """n captions of scenes seed/0..n-1, for learning the BPE vocabulary."""
     out = []

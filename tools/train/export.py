@@ -51,7 +51,8 @@ def easel_config(cfg, vocab, step, vae_step, weights="ema", decoder_step=0):
     }
 
 
-def export(d, out, weights="ema", decoder="final"):
+def load_models(d, weights="ema", decoder="final"):
+    """The three networks of a training folder: (cfg, models, diffusion step, decoder step)."""
     cfg = json.load(open(os.path.join(d, "config.json")))
     models = ldm_file.build(cfg)
     dpath = os.path.join(d, "diffusion.pt")
@@ -84,13 +85,18 @@ def export(d, out, weights="ema", decoder="final"):
         missing, unexpected = models["vae"].load_state_dict(dec, strict=False)
         assert not unexpected and all(not k.startswith(("decoder.", "post_quant_conv.")) for k in missing)
         print(f"decoder: fine-tuned weights, step {dec_step}")
+    return cfg, models, st["step"], dec_step
+
+
+def export(d, out, weights="ema", decoder="final"):
+    cfg, models, step, dec_step = load_models(d, weights, decoder)
     sd = {k: v.to(torch.float16) for k, v in ldm_file.join(models).items()}
     os.makedirs(os.path.join(out, "tokenizer"), exist_ok=True)
     for f in ("vocab.json", "merges.txt"):
         shutil.copyfile(os.path.join(d, "tokenizer", f), os.path.join(out, "tokenizer", f))
     vocab = json.load(open(os.path.join(out, "tokenizer/vocab.json"), encoding="utf-8"))
     vae_step = torch.load(os.path.join(d, "vae.pt"))["step"]
-    meta = {"format": "pt", "easel.config": json.dumps(easel_config(cfg, vocab, st["step"], vae_step, weights, dec_step), sort_keys=True)}
+    meta = {"format": "pt", "easel.config": json.dumps(easel_config(cfg, vocab, step, vae_step, weights, dec_step), sort_keys=True)}
     path = os.path.join(out, "easel-shapes.safetensors")
     st_io.save(sd, path, meta)
     evalset.write(os.path.join(out, "eval_set.json"))
@@ -98,7 +104,7 @@ def export(d, out, weights="ema", decoder="final"):
         blob = f.read()
     counts = {c: sum(p.numel() for p in m.parameters()) for c, m in models.items()}
     print(f"wrote {path}: {len(sd)} tensors, {len(blob) / 1e6:.2f} MB, params {counts}, "
-          f"diffusion step {st['step']}")
+          f"diffusion step {step}")
     print(f"sha256 {hashlib.sha256(blob).hexdigest()}")
     total = sum(os.path.getsize(os.path.join(r, f)) for r, _, fs in os.walk(out) for f in fs)
     print(f"folder {out}: {total / 1e6:.2f} MB")

@@ -55,7 +55,8 @@ def train(d, seed, total, n_images, stop, log, ckpt_minutes):
     if os.path.exists(path):
         st = torch.load(path)
         model.load_state_dict(st["decoder"], strict=False)
-        opt.load_state_dict(st["opt"])
+        if st["opt"] is not None:  # None: restored from a snapshot (snapshot.py)
+            opt.load_state_dict(st["opt"])
         step = st["step"]
         log(f"decoder: resumed at step {step}")
     means, stds, scenes = stage_latents.load_all(d, n_images)

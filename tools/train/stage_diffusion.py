@@ -41,9 +41,15 @@ import stage_latents
 import unet as unet_mod
 
 BATCH, LR, WARMUP, EMA, DROPOUT, SNR_GAMMA = 32, 4e-4, 500, 0.999, 0.1, 5.0
-OFFSET_NOISE, OFFSET_FROM_STEP = 0.3, 10172
-OFFSET_RAMP, OFFSET_RAMP_FROM_STEP = (400, 800), 12462
-SWAP_T, SWAP_P, SWAP_FROM_STEP = 300, 0.5, 15001
+# The first run (lost with its checkpoints before it shipped) switched these on at steps 10172,
+# 12462 and 15001 as the problems showed; the second run has them from the start.
+OFFSET_NOISE, OFFSET_FROM_STEP = 0.3, 0
+OFFSET_RAMP, OFFSET_RAMP_FROM_STEP = (400, 800), 0
+SWAP_T, SWAP_P, SWAP_FROM_STEP = 300, 0.5, 0
+# Short captions: one or two of the scene's words ("red", "star", "red star", "blue background").
+# Negative prompts are such lists; with only sentences in training, the first run answered the
+# lone word "red" as it answered the empty prompt, so the negative prompt "red" did nothing.
+SHORT_P = 0.05
 
 
 def build(cfg, seed):
@@ -65,16 +71,19 @@ def train(d, cfg, seed, total, n_images, stop, log, ckpt_minutes):
     ema_u, ema_t = copy.deepcopy(unet), copy.deepcopy(te)
     params = list(unet.parameters()) + list(te.parameters())
     opt = torch.optim.AdamW(params, lr=LR, weight_decay=0.01)
-    step = 0
+    step = warm_from = 0
     if os.path.exists(path):
         st = torch.load(path)
         unet.load_state_dict(st["unet"])
         te.load_state_dict(st["text_encoder"])
         ema_u.load_state_dict(st["ema_unet"])
         ema_t.load_state_dict(st["ema_text_encoder"])
-        opt.load_state_dict(st["opt"])
-        step = st["step"]
-        log(f"diffusion: resumed at step {step}")
+        step = warm_from = st["step"]
+        if st["opt"] is not None:
+            opt.load_state_dict(st["opt"])
+            warm_from = st.get("warm_from", 0)
+        log(f"diffusion: resumed at step {step}" + ("" if st["opt"] is not None else
+            " from a snapshot (fresh optimiser: LR warm-up again)"))
     means, stds, scenes = stage_latents.load_all(d, n_images)
     ac = common.alphas_cumprod(cfg)
     snr = ac / (1 - ac)
@@ -85,7 +94,7 @@ def train(d, cfg, seed, total, n_images, stop, log, ckpt_minutes):
     def save():
         common.save_atomic({"unet": unet.state_dict(), "text_encoder": te.state_dict(),
                             "ema_unet": ema_u.state_dict(), "ema_text_encoder": ema_t.state_dict(),
-                            "opt": opt.state_dict(), "step": step}, path)
+                            "opt": opt.state_dict(), "step": step, "warm_from": warm_from}, path)
 
     timer = common.Timer(ckpt_minutes)
     t0, s0, acc = time.time(), step, []
@@ -93,7 +102,9 @@ def train(d, cfg, seed, total, n_images, stop, log, ckpt_minutes):
         g = common.step_generator(seed, "diffusion", step)
         rng = np.random.default_rng([seed, 23, step])
         idx = torch.from_numpy(rng.integers(0, len(scenes), BATCH))
-        texts = ["" if rng.random() < DROPOUT else captions.caption(scenes[i], rng) for i in idx.tolist()]
+        texts = ["" if rng.random() < DROPOUT else
+                 captions.short_caption(scenes[i], rng) if rng.random() < SHORT_P else
+                 captions.caption(scenes[i], rng) for i in idx.tolist()]
         z0 = (means[idx].float() + stds[idx].float() * torch.randn(BATCH, 4, 16, 16, generator=g)) \
             * common.LATENT_SCALE
         t = torch.randint(0, ac.shape[0], (BATCH,), generator=g)
@@ -112,7 +123,7 @@ def train(d, cfg, seed, total, n_images, stop, log, ckpt_minutes):
         a = ac[t].view(-1, 1, 1, 1)
         xt = a.sqrt() * z0 + (1 - a).sqrt() * noise
         for grp in opt.param_groups:
-            grp["lr"] = LR * min(1.0, (step + 1) / WARMUP)
+            grp["lr"] = LR * min(1.0, (step - warm_from + 1) / WARMUP)
         eps = unet(xt, t, te(ids))
         per = (eps - noise).pow(2).mean(dim=(1, 2, 3))
         loss = (per * weight[t]).mean()

@@ -13,6 +13,7 @@ import shapes
 import vae as vae_mod
 
 B_CROP, B_FULL, CROP, LR = 8, 2, 64, 4e-4
+FULL_FROM = 0.7  # share of the steps on 64x64 crops before full 128x128 images
 
 
 def _batch(seed, step, full):
@@ -27,7 +28,7 @@ def _batch(seed, step, full):
         imgs.append(im)
         masks.append(m)
     x = torch.from_numpy(np.stack(imgs)).permute(0, 3, 1, 2).float() / 127.5 - 1.0
-    return x, torch.from_numpy(np.stack(masks))[:, None]
+    return x, torch.from_numpy(np.stack(masks))[:, None].float()
 
 
 def train(d, cfg, seed, total, stop, log, ckpt_minutes):
@@ -54,10 +55,14 @@ def train(d, cfg, seed, total, stop, log, ckpt_minutes):
         common.save_atomic({"model": model.state_dict(), "opt": opt.state_dict(), "step": step}, path)
 
     while step < total:
-        full = step >= int(0.8 * total)
+        full = step >= int(FULL_FROM * total)
         x, cover = _batch(seed, step, full)
-        # Shapes cover ~10% of the pixels but carry what the prompts ask for: weight them 4x.
-        w = 1.0 + 3.0 * cover
+        # Shapes cover ~10% of the pixels but carry what the prompts ask for: weight them 8x, and
+        # per image scaled up to the batch's mean shape area (at most 4x) so small shapes count
+        # nearly as much as large ones. The first run weighted shapes 4x flat; its decoder drew
+        # small stars as discs until stage_decoder.py fine-tuned it with this weighting.
+        area = cover.mean(dim=(1, 2, 3), keepdim=True).clamp(min=1e-3)
+        w = 1.0 + 7.0 * cover * (cover.mean() / area).clamp(max=4.0)
         for g in opt.param_groups:
             g["lr"] = common.cosine_lr(LR, step, total, 100)
         mean, logvar = model.moments(x)

@@ -12,6 +12,7 @@ import torch  # noqa: E402
 import bpe  # noqa: E402
 import captions  # noqa: E402
 import common  # noqa: E402
+import snapshot  # noqa: E402
 import stage_diffusion  # noqa: E402
 import stage_latents  # noqa: E402
 import stage_vae  # noqa: E402
@@ -23,11 +24,13 @@ def parse():
     p.add_argument("--dir", default=os.environ.get("EASEL_TRAIN_DIR", "/work/train-ckpt"),
                    help="checkpoint folder, outside git (default $EASEL_TRAIN_DIR or /work/train-ckpt)")
     p.add_argument("--seed", type=int, default=1)
-    p.add_argument("--vae-steps", type=int, default=5000, help="VAE steps (batch 8 crops, last 20%% full images)")
+    p.add_argument("--vae-steps", type=int, default=4000, help="VAE steps (batch 8 crops, last 30%% full images)")
     p.add_argument("--images", type=int, default=16000, help="scenes in the latent cache (multiple of 1000)")
     p.add_argument("--steps", type=int, default=40000, help="diffusion steps (batch 32); may be raised later")
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--ckpt-minutes", type=float, default=5.0)
+    p.add_argument("--snapshot", default=snapshot.DEFAULT,
+                   help="committed training state to start a new --dir from (snapshot.py), or 'none'")
     return p.parse_args()
 
 
@@ -39,6 +42,8 @@ def main():
     log = common.Log(os.path.join(d, "train.log"))
     stop = common.StopFlag()
     cfg_path = os.path.join(d, "config.json")
+    if not os.path.exists(cfg_path) and args.snapshot != "none" and os.path.exists(args.snapshot):
+        snapshot.restore(args.snapshot, d, log)
     if os.path.exists(cfg_path):
         import json
         cfg = json.load(open(cfg_path))
