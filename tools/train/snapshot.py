@@ -4,7 +4,8 @@
 # steps) lived in /work/train-ckpt and were lost that way before the model shipped. So the state a
 # later session needs is committed: one LDM single file (fp16; the UNet and text encoder as their
 # EMA weights, the VAE with its newest decoder) under tools/train/state/, with the stage counters in
-# its metadata. It is also a model easel can load, for looking at a run in progress.
+# its metadata. Once the diffusion stage has begun it is also a model easel can load, for looking
+# at a run in progress.
 #
 #   /usr/bin/python3 tools/train/snapshot.py save      # training folder -> tools/train/state/
 #   /usr/bin/python3 tools/train/snapshot.py restore   # tools/train/state/ -> a new training folder
@@ -45,6 +46,8 @@ def save(d, path):
             "easel.config": json.dumps(export.easel_config(cfg, vocab, step, state["vae_step"], "ema", dec_step),
                                        sort_keys=True)}
     os.makedirs(os.path.dirname(path), exist_ok=True)
+    if step == 0:  # before the diffusion stage only the VAE is worth keeping (4 MB, not 21)
+        models = {"vae": models["vae"]}
     sd = {k: v.to(torch.float16) for k, v in ldm_file.join(models).items()}
     tmp = path + ".tmp"
     st_io.save(sd, tmp, meta)
