@@ -103,7 +103,15 @@ std::unique_ptr<SDModel> SDModel::load(const std::string& path, const ModelLoadO
          e.what(), p.stem().string(), p.stem().string());
   }
   s->schedule_ = std::make_unique<DiscreteSchedule>(schedule_for(sc));
-  s->tokenizer_ = text::Tokenizer::load(tokenizer_dir_for(m, opts));
+  const std::string tok_dir = tokenizer_dir_for(m, opts);
+  s->tokenizer_ = text::Tokenizer::load(tok_dir);
+  // A vocabulary larger than the text encoder's embedding belongs to another model (CLIP's 49408
+  // tokens given to the built-in model's 664-row embedding): every prompt would fail on an id out
+  // of range, so say it once, here, with both sizes.
+  if (int64_t(s->tokenizer_->vocab_size()) > s->clip_cfg_.vocab_size)
+    fail("{}: tokenizer '{}' has {} tokens but the text encoder's embedding has {} rows: that tokenizer belongs "
+         "to another model (pass the model's own with --tokenizer, or none to use the one beside it)",
+         path, tok_dir, s->tokenizer_->vocab_size(), s->clip_cfg_.vocab_size);
 
   s->backend_ = make_backend(opts.backend);
   s->clip_ = std::make_unique<ClipTextEncoder>(*s->backend_, m.at("text_encoder"), s->clip_cfg_);

@@ -45,6 +45,14 @@ int native_size_of(const std::string& path) {
     return 0;
   }
 }
+// Whether `path` is the built-in model. Its vocabulary was learned with it (664 tokens, not CLIP's)
+// and lives in the tokenizer/ beside it, so a --tokenizer meant for the other checkpoints must
+// not replace it when the user switches to it.
+bool is_builtin(const std::string& path, const std::string& builtin) {
+  std::error_code ec;
+  return !path.empty() && !builtin.empty() && fs::equivalent(path, builtin, ec);
+}
+
 }  // namespace
 
 PipelineService::PipelineService(PipelineServiceOptions opts) : opts_(std::move(opts)) {
@@ -160,7 +168,8 @@ std::pair<int, int> PipelineService::count_tokens(const std::string& prompt, int
     std::lock_guard lk(mu_);
     if (!tokenizer_) {
       std::vector<fs::path> dirs;
-      if (!opts_.load.tokenizer_dir.empty()) dirs.push_back(opts_.load.tokenizer_dir);
+      if (!opts_.load.tokenizer_dir.empty() && !is_builtin(current_, opts_.builtin_model))
+        dirs.push_back(opts_.load.tokenizer_dir);
       if (!current_.empty())
         if (std::string d = tokenizer_beside(current_); !d.empty()) dirs.push_back(d);
       if (!opts_.load.default_tokenizer_dir.empty()) dirs.push_back(opts_.load.default_tokenizer_dir);
@@ -192,6 +201,7 @@ void PipelineService::select_checkpoint(const std::string& title) {
     const Entry* e = find_entry_locked(title);
     if (!e) fail("model '{}' not found", title);
     path = e->path;
+    if (current_ != path) tokenizer_.reset();  // token counts follow the selected model's vocabulary
     current_ = path;
   }
   ensure_loaded(path);
@@ -201,7 +211,9 @@ void PipelineService::ensure_loaded(const std::string& path) {
   if (model_ && model_->path() == path) return;
   model_.reset();  // free the old weights before loading the new ones
   log_info("server: loading {}", path);
-  model_ = SDModel::load(path, opts_.load);
+  ModelLoadOptions lo = opts_.load;
+  if (is_builtin(path, opts_.builtin_model)) lo.tokenizer_dir.clear();
+  model_ = SDModel::load(path, lo);
   std::string sha;
   if (fs::is_regular_file(path) && opts_.load.hash) {
     try {
