@@ -107,6 +107,15 @@ def checkpoint_due(timer, stop, save, log, stage, step):
     return stop.stop
 
 
+def shape_weight(cover):
+    """Per-pixel loss weight of the VAE and decoder stages, cover [B,1,H,W] in [0,1]: shapes cover
+    ~10% of the pixels but carry what the prompts ask for, so their pixels weigh 8x, scaled up per
+    image (at most 4x) to the batch's mean shape area so that small shapes count nearly as much
+    as large ones."""
+    area = cover.mean(dim=(1, 2, 3), keepdim=True).clamp(min=1e-3)
+    return 1.0 + 7.0 * cover * (cover.mean() / area).clamp(max=4.0)
+
+
 def cosine_lr(base, step, total, warmup, floor=0.1):
     if step < warmup:
         return base * (step + 1) / warmup

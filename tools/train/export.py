@@ -17,6 +17,7 @@ import common  # noqa: E402
 import evalset  # noqa: E402
 import ldm_file  # noqa: E402
 import st_io  # noqa: E402
+import stage_decoder  # noqa: E402
 import stage_diffusion  # noqa: E402
 import stage_vae  # noqa: E402
 
@@ -83,7 +84,7 @@ def load_models(d, weights="ema", decoder="final"):
         dec_step = dst["step"]
         dec = torch.load(dec_final) if decoder == "final" else dst["decoder"]
         missing, unexpected = models["vae"].load_state_dict(dec, strict=False)
-        assert not unexpected and all(not k.startswith(("decoder.", "post_quant_conv.")) for k in missing)
+        assert not unexpected and all(not k.startswith(stage_decoder.DECODER_KEYS) for k in missing)
         print(f"decoder: fine-tuned weights, step {dec_step}")
     return cfg, models, st["step"], dec_step
 

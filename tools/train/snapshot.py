@@ -26,6 +26,7 @@ import common  # noqa: E402
 import export  # noqa: E402
 import ldm_file  # noqa: E402
 import st_io  # noqa: E402
+import stage_decoder  # noqa: E402
 
 DEFAULT = os.path.join(export.REPO, "tools/train/state/easel-shapes-train.safetensors")
 KEY = "easel.train_state"
@@ -34,10 +35,8 @@ KEY = "easel.train_state"
 def save(d, path):
     if not os.path.exists(os.path.join(d, "vae_final.pt")):
         sys.exit(f"error: {d}: the VAE stage has not finished (vae_final.pt); nothing worth keeping yet")
-    cfg, models, step, dec_step = export.load_models(d, "ema", "latest")
     dec_done = os.path.exists(os.path.join(d, "decoder_final.pt"))
-    if dec_done:  # the final weights, not the last periodic checkpoint
-        models["vae"].load_state_dict(torch.load(os.path.join(d, "decoder_final.pt")), strict=False)
+    cfg, models, step, dec_step = export.load_models(d, "ema", "final" if dec_done else "latest")
     state = {"seed": cfg["seed"], "vae_step": torch.load(os.path.join(d, "vae.pt"))["step"],
              "diffusion_step": step, "decoder_step": dec_step, "decoder_done": dec_done,
              "config": cfg}
@@ -77,7 +76,7 @@ def restore(path, d, log=print):
                             "ema_unet": parts["unet"], "ema_text_encoder": parts["text_encoder"],
                             "opt": None, "step": state["diffusion_step"]}, os.path.join(d, "diffusion.pt"))
     if state["decoder_step"] > 0:
-        dec = {k: v for k, v in parts["vae"].items() if k.startswith(("decoder.", "post_quant_conv."))}
+        dec = stage_decoder.decoder_state(parts["vae"])
         common.save_atomic({"decoder": dec, "opt": None, "step": state["decoder_step"]}, os.path.join(d, "decoder.pt"))
         if state["decoder_done"]:
             common.save_atomic(dec, os.path.join(d, "decoder_final.pt"))

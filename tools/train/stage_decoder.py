@@ -36,8 +36,12 @@ def decoder_params(model):
     return list(model.post_quant_conv.parameters()) + list(model.decoder.parameters())
 
 
-def decoder_state(model):
-    return {k: v for k, v in model.state_dict().items() if k.startswith(("decoder.", "post_quant_conv."))}
+DECODER_KEYS = ("decoder.", "post_quant_conv.")  # what this stage trains, as VAE state-dict prefixes
+
+
+def decoder_state(model_or_state):
+    sd = model_or_state if isinstance(model_or_state, dict) else model_or_state.state_dict()
+    return {k: v for k, v in sd.items() if k.startswith(DECODER_KEYS)}
 
 
 def train(d, seed, total, n_images, stop, log, ckpt_minutes):
@@ -74,9 +78,7 @@ def train(d, seed, total, n_images, stop, log, ckpt_minutes):
         ims, covers = zip(*[shapes.render(scenes[i], with_mask=True) for i in idx.tolist()])
         x = torch.from_numpy(np.stack(ims)).permute(0, 3, 1, 2).float() / 127.5 - 1.0
         cover = torch.from_numpy(np.stack(covers))[:, None].float()
-        # Shape pixels: 8x, and per image scaled to the mean shape area, so small shapes count.
-        area = cover.mean(dim=(1, 2, 3), keepdim=True).clamp(min=1e-3)
-        w = 1.0 + 7.0 * cover * (cover.mean() / area).clamp(max=4.0)
+        w = common.shape_weight(cover)
         t = torch.from_numpy(idx)
         z = means[t].float() + stds[t].float() * torch.randn(BATCH, 4, 16, 16, generator=g)
         for grp in opt.param_groups:

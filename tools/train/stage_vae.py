@@ -57,12 +57,9 @@ def train(d, cfg, seed, total, stop, log, ckpt_minutes):
     while step < total:
         full = step >= int(FULL_FROM * total)
         x, cover = _batch(seed, step, full)
-        # Shapes cover ~10% of the pixels but carry what the prompts ask for: weight them 8x, and
-        # per image scaled up to the batch's mean shape area (at most 4x) so small shapes count
-        # nearly as much as large ones. The first run weighted shapes 4x flat; its decoder drew
-        # small stars as discs until stage_decoder.py fine-tuned it with this weighting.
-        area = cover.mean(dim=(1, 2, 3), keepdim=True).clamp(min=1e-3)
-        w = 1.0 + 7.0 * cover * (cover.mean() / area).clamp(max=4.0)
+        # The first run weighted shapes 4x flat; its decoder drew small stars as discs until
+        # stage_decoder.py fine-tuned it with this weighting.
+        w = common.shape_weight(cover)
         for g in opt.param_groups:
             g["lr"] = common.cosine_lr(LR, step, total, 100)
         mean, logvar = model.moments(x)
