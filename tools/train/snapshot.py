@@ -39,7 +39,9 @@ def save(d, path):
     cfg, models, step, dec_step = export.load_models(d, "ema", "final" if dec_done else "latest")
     state = {"seed": cfg["seed"], "vae_step": torch.load(os.path.join(d, "vae.pt"))["step"],
              "diffusion_step": step, "decoder_step": dec_step, "decoder_done": dec_done,
-             "config": cfg}
+             "config": cfg, "lr_decay": None}
+    if step > 0:
+        state["lr_decay"] = torch.load(os.path.join(d, "diffusion.pt")).get("lr_decay")
     vocab = json.load(open(os.path.join(d, "tokenizer/vocab.json"), encoding="utf-8"))
     meta = {"format": "pt", KEY: json.dumps(state, sort_keys=True),
             "easel.config": json.dumps(export.easel_config(cfg, vocab, step, state["vae_step"], "ema", dec_step),
@@ -74,7 +76,8 @@ def restore(path, d, log=print):
         # Raw weights := EMA weights, no optimiser state: stage_diffusion warms the LR up again.
         common.save_atomic({"unet": parts["unet"], "text_encoder": parts["text_encoder"],
                             "ema_unet": parts["unet"], "ema_text_encoder": parts["text_encoder"],
-                            "opt": None, "step": state["diffusion_step"]}, os.path.join(d, "diffusion.pt"))
+                            "opt": None, "step": state["diffusion_step"], "lr_decay": state.get("lr_decay")},
+                           os.path.join(d, "diffusion.pt"))
     if state["decoder_step"] > 0:
         dec = stage_decoder.decoder_state(parts["vae"])
         common.save_atomic({"decoder": dec, "opt": None, "step": state["decoder_step"]}, os.path.join(d, "decoder.pt"))

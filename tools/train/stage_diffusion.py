@@ -50,6 +50,19 @@ SWAP_T, SWAP_P, SWAP_FROM_STEP = 300, 0.5, 0
 # Negative prompts are such lists; with only sentences in training, the first run answered the
 # lone word "red" as it answered the empty prompt, so the negative prompt "red" did nothing.
 SHORT_P = 0.05
+# LR decay at the end of a run (train.py --lr-decay FROM TO): cosine from LR at step FROM down to
+# LR_FLOOR * LR at step TO, constant after. Kept in diffusion.pt (and the snapshot), so a plain
+# resume goes on with the same schedule; None = constant LR.
+LR_FLOOR = 0.1
+
+
+def lr_factor(step, warm_from, decay):
+    f = min(1.0, (step - warm_from + 1) / WARMUP)
+    if decay is not None:
+        a, b = decay
+        x = min(1.0, max(0.0, (step - a) / max(1, b - a)))
+        f *= LR_FLOOR + (1 - LR_FLOOR) * 0.5 * (1 + np.cos(np.pi * x))
+    return f
 
 
 def build(cfg, seed):
@@ -64,7 +77,7 @@ def ema_update(ema, model, n):
         pe.mul_(decay).add_(p.detach(), alpha=1 - decay)
 
 
-def train(d, cfg, seed, total, n_images, stop, log, ckpt_minutes):
+def train(d, cfg, seed, total, n_images, stop, log, ckpt_minutes, lr_decay=None):
     path = os.path.join(d, "diffusion.pt")
     tok = bpe.Tokenizer(os.path.join(d, "tokenizer/vocab.json"), os.path.join(d, "tokenizer/merges.txt"))
     unet, te = build(cfg, seed)
@@ -82,8 +95,12 @@ def train(d, cfg, seed, total, n_images, stop, log, ckpt_minutes):
         if st["opt"] is not None:
             opt.load_state_dict(st["opt"])
             warm_from = st.get("warm_from", 0)
+        if lr_decay is None and st.get("lr_decay") is not None:
+            lr_decay = tuple(st["lr_decay"])
         log(f"diffusion: resumed at step {step}" + ("" if st["opt"] is not None else
             " from a snapshot (fresh optimiser: LR warm-up again)"))
+    if lr_decay is not None:
+        log(f"diffusion: LR decays (cosine) from step {lr_decay[0]} to {LR_FLOOR} x at step {lr_decay[1]}")
     means, stds, scenes = stage_latents.load_all(d, n_images)
     ac = common.alphas_cumprod(cfg)
     snr = ac / (1 - ac)
@@ -94,7 +111,8 @@ def train(d, cfg, seed, total, n_images, stop, log, ckpt_minutes):
     def save():
         common.save_atomic({"unet": unet.state_dict(), "text_encoder": te.state_dict(),
                             "ema_unet": ema_u.state_dict(), "ema_text_encoder": ema_t.state_dict(),
-                            "opt": opt.state_dict(), "step": step, "warm_from": warm_from}, path)
+                            "opt": opt.state_dict(), "step": step, "warm_from": warm_from,
+                            "lr_decay": lr_decay}, path)
 
     timer = common.Timer(ckpt_minutes)
     t0, s0, acc = time.time(), step, []
@@ -123,7 +141,7 @@ def train(d, cfg, seed, total, n_images, stop, log, ckpt_minutes):
         a = ac[t].view(-1, 1, 1, 1)
         xt = a.sqrt() * z0 + (1 - a).sqrt() * noise
         for grp in opt.param_groups:
-            grp["lr"] = LR * min(1.0, (step - warm_from + 1) / WARMUP)
+            grp["lr"] = LR * lr_factor(step, warm_from, lr_decay)
         eps = unet(xt, t, te(ids))
         per = (eps - noise).pow(2).mean(dim=(1, 2, 3))
         loss = (per * weight[t]).mean()

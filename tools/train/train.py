@@ -27,6 +27,8 @@ def parse():
     p.add_argument("--vae-steps", type=int, default=4000, help="VAE steps (batch 8 crops, last 30%% full images)")
     p.add_argument("--images", type=int, default=16000, help="scenes in the latent cache (multiple of 1000)")
     p.add_argument("--steps", type=int, default=40000, help="diffusion steps (batch 32); may be raised later")
+    p.add_argument("--lr-decay", type=int, nargs=2, metavar=("FROM", "TO"),
+                   help="cosine LR decay between these diffusion steps (kept on resume; default constant)")
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--ckpt-minutes", type=float, default=5.0)
     p.add_argument("--snapshot", default=snapshot.DEFAULT,
@@ -78,7 +80,8 @@ def main():
     vae.eval()
     if not stage_latents.encode_all(d, vae, args.seed, args.images, stop, log):
         return 0
-    if stage_diffusion.train(d, cfg, args.seed, args.steps, args.images, stop, log, args.ckpt_minutes):
+    if stage_diffusion.train(d, cfg, args.seed, args.steps, args.images, stop, log, args.ckpt_minutes,
+                             tuple(args.lr_decay) if args.lr_decay else None):
         log("diffusion: target reached; raise --steps and re-run to train further")
     return 0
 
