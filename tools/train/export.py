@@ -53,7 +53,7 @@ def easel_config(cfg, vocab, step, vae_step, weights="ema", decoder_step=0):
 
 
 def load_models(d, weights="ema", decoder="final"):
-    """The three networks of a training folder: (cfg, models, diffusion step, decoder step)."""
+    """The three networks of a training folder: (cfg, models, diffusion {"step", "lr_decay"}, decoder step)."""
     cfg = json.load(open(os.path.join(d, "config.json")))
     models = ldm_file.build(cfg)
     dpath = os.path.join(d, "diffusion.pt")
@@ -86,11 +86,12 @@ def load_models(d, weights="ema", decoder="final"):
         missing, unexpected = models["vae"].load_state_dict(dec, strict=False)
         assert not unexpected and all(not k.startswith(stage_decoder.DECODER_KEYS) for k in missing)
         print(f"decoder: fine-tuned weights, step {dec_step}")
-    return cfg, models, st["step"], dec_step
+    return cfg, models, {"step": st["step"], "lr_decay": st.get("lr_decay")}, dec_step
 
 
 def export(d, out, weights="ema", decoder="final"):
-    cfg, models, step, dec_step = load_models(d, weights, decoder)
+    cfg, models, diffusion, dec_step = load_models(d, weights, decoder)
+    step = diffusion["step"]
     sd = {k: v.to(torch.float16) for k, v in ldm_file.join(models).items()}
     os.makedirs(os.path.join(out, "tokenizer"), exist_ok=True)
     for f in ("vocab.json", "merges.txt"):

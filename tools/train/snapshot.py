@@ -36,12 +36,11 @@ def save(d, path):
     if not os.path.exists(os.path.join(d, "vae_final.pt")):
         sys.exit(f"error: {d}: the VAE stage has not finished (vae_final.pt); nothing worth keeping yet")
     dec_done = os.path.exists(os.path.join(d, "decoder_final.pt"))
-    cfg, models, step, dec_step = export.load_models(d, "ema", "final" if dec_done else "latest")
+    cfg, models, diffusion, dec_step = export.load_models(d, "ema", "final" if dec_done else "latest")
+    step = diffusion["step"]
     state = {"seed": cfg["seed"], "vae_step": torch.load(os.path.join(d, "vae.pt"))["step"],
              "diffusion_step": step, "decoder_step": dec_step, "decoder_done": dec_done,
-             "config": cfg, "lr_decay": None}
-    if step > 0:
-        state["lr_decay"] = torch.load(os.path.join(d, "diffusion.pt")).get("lr_decay")
+             "config": cfg, "lr_decay": diffusion["lr_decay"]}
     vocab = json.load(open(os.path.join(d, "tokenizer/vocab.json"), encoding="utf-8"))
     meta = {"format": "pt", KEY: json.dumps(state, sort_keys=True),
             "easel.config": json.dumps(export.easel_config(cfg, vocab, step, state["vae_step"], "ema", dec_step),
