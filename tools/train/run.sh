@@ -22,6 +22,11 @@ done
 # With passive waiting OpenBLAS may use both cores too (mm/bmm/addmm are ~46% of a step): 0.71 s per
 # step vs 0.85 s with one BLAS thread (idle machine); with active OpenMP spinning, 2 BLAS threads
 # oversubscribe (1.6 s per step).
+# glibc.malloc.hugetlb=1: malloc asks for transparent huge pages. Torch frees and re-allocates its
+# large activation blocks every call and glibc maps blocks over 32 MB fresh each time, so with 4 KiB
+# pages the kernel zero-filled them at ~100k page faults/s (45 % system time): latent encoding ran
+# at 3.7 img/s, with huge pages (and 5-image encoder chunks) at 33 img/s.
+export GLIBC_TUNABLES=glibc.malloc.hugetlb=1
 export OMP_WAIT_POLICY=PASSIVE OPENBLAS_NUM_THREADS=2 PYTHONUNBUFFERED=1 EASEL_TRAIN_DIR="$DIR"
 setsid nohup nice -n 19 /usr/bin/python3 "$here/$script" --dir "$DIR" "$@" >>"$DIR/$log" 2>&1 < /dev/null &
 echo $! > "$DIR/$name.pid"

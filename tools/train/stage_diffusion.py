@@ -50,6 +50,11 @@ SWAP_T, SWAP_P, SWAP_FROM_STEP = 300, 0.5, 0
 # Negative prompts are such lists; with only sentences in training, the first run answered the
 # lone word "red" as it answered the empty prompt, so the negative prompt "red" did nothing.
 SHORT_P = 0.05
+# From this step on (session 6 of the shipped run): 10 % short captions, and a lone colour word may
+# name the background's colour too (captions.short_caption any_colour). At step 9002 the negative
+# prompt "blue" on "a circle" removed blue shapes but turned backgrounds blue, and the negative "red"
+# on "a red circle on a white background" failed to lower red.
+SHORT_P2, SHORT2_FROM_STEP = 0.10, 9002
 # LR decay at the end of a run (train.py --lr-decay FROM TO): cosine from LR at step FROM down to
 # LR_FLOOR * LR at step TO, constant after. Kept in diffusion.pt (and the snapshot), so a plain
 # resume goes on with the same schedule; None = constant LR.
@@ -120,8 +125,10 @@ def train(d, cfg, seed, total, n_images, stop, log, ckpt_minutes, lr_decay=None)
         g = common.step_generator(seed, "diffusion", step)
         rng = np.random.default_rng([seed, 23, step])
         idx = torch.from_numpy(rng.integers(0, len(scenes), BATCH))
+        short2 = step >= SHORT2_FROM_STEP
         texts = ["" if rng.random() < DROPOUT else
-                 captions.short_caption(scenes[i], rng) if rng.random() < SHORT_P else
+                 captions.short_caption(scenes[i], rng, any_colour=short2)
+                 if rng.random() < (SHORT_P2 if short2 else SHORT_P) else
                  captions.caption(scenes[i], rng) for i in idx.tolist()]
         z0 = (means[idx].float() + stds[idx].float() * torch.randn(BATCH, 4, 16, 16, generator=g)) \
             * common.LATENT_SCALE

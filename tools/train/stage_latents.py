@@ -11,6 +11,7 @@ import common
 import shapes
 
 SHARD = 1000
+ENCODE_CHUNK = 5
 
 
 def shard_path(d, k):
@@ -31,9 +32,14 @@ def encode_all(d, vae, seed, n_images, stop, log):
         for i in range(k * SHARD, (k + 1) * SHARD, 50):
             sc = [shapes.sample_scene(seed, j) for j in range(i, i + 50)]
             x = torch.from_numpy(np.stack([shapes.render(s) for s in sc])).permute(0, 3, 1, 2).float() / 127.5 - 1
-            mean, logvar = vae.moments(x)
-            means.append(mean.half())
-            stds.append(torch.exp(0.5 * logvar).half())
+            # Encoded ENCODE_CHUNK images at a time: the full-resolution activations of 50 images
+            # are 224 MB each, and every such block was mapped fresh and zero-filled by the kernel
+            # (about 100k page faults/s, 45 % system time, 3.7 img/s); 5 images stay under glibc's
+            # 32 MB mmap threshold, so the heap reuses them.
+            for c in range(0, len(x), ENCODE_CHUNK):
+                mean, logvar = vae.moments(x[c:c + ENCODE_CHUNK])
+                means.append(mean.half())
+                stds.append(torch.exp(0.5 * logvar).half())
             scenes += sc
         common.save_atomic({"mean": torch.cat(means), "std": torch.cat(stds), "scenes": json.dumps(scenes)},
                            shard_path(d, k))
