@@ -9,11 +9,11 @@
 
 namespace easel::test {
 
-// Whether models/easel-shapes/easel-shapes.safetensors exists (tests skip without it until the
-// trained export is committed).
+// Whether models/easel-shapes/easel-shapes.safetensors exists. It is committed, so a test that
+// needs it fails without it.
 bool have_builtin_model();
 #define EASEL_REQUIRE_BUILTIN() \
-  if (!::easel::test::have_builtin_model()) GTEST_SKIP() << "built-in model not exported yet (tools/train/README.md)"
+  ASSERT_TRUE(::easel::test::have_builtin_model()) << "models/easel-shapes/easel-shapes.safetensors is missing"
 
 // Loads models/easel-shapes/easel-shapes.safetensors (the shipped file); fails the test when it
 // is missing.
