@@ -25,7 +25,7 @@ fi
 blas=""
 for flavour in openblas-openmp openblas-pthread; do
   for lib in /usr/lib/x86_64-linux-gnu/$flavour "$DIR/deb/root/usr/lib/x86_64-linux-gnu/$flavour"; do
-    if [ -z "$blas" ] && [ -f "$lib/libblas.so.3" ]; then blas=$flavour; export LD_LIBRARY_PATH="$lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"; fi
+    if [ -f "$lib/libblas.so.3" ]; then blas=$flavour; export LD_LIBRARY_PATH="$lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"; break 2; fi
   done
 done
 if [ "$blas" = openblas-pthread ]; then export OMP_WAIT_POLICY=PASSIVE OPENBLAS_NUM_THREADS=2; fi

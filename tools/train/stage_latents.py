@@ -11,7 +11,7 @@ import common
 import shapes
 
 SHARD = 1000
-ENCODE_CHUNK = 5
+ENCODE_CHUNK = 5  # divides SHARD
 
 
 def shard_path(d, k):
@@ -29,17 +29,16 @@ def encode_all(d, vae, seed, n_images, stop, log):
         if stop.stop:
             return False
         scenes, means, stds = [], [], []
-        for i in range(k * SHARD, (k + 1) * SHARD, 50):
-            sc = [shapes.sample_scene(seed, j) for j in range(i, i + 50)]
+        # ENCODE_CHUNK images at a time: the encoder's full-resolution activations for 50 images
+        # were 224 MB blocks that the kernel mapped and zero-filled afresh on every call (about
+        # 100k page faults/s, 45 % system time). Smaller chunks plus huge pages (run.sh's
+        # GLIBC_TUNABLES) took encoding from 3.7 to 33 img/s; chunks alone still faulted 72k/s.
+        for i in range(k * SHARD, (k + 1) * SHARD, ENCODE_CHUNK):
+            sc = [shapes.sample_scene(seed, j) for j in range(i, i + ENCODE_CHUNK)]
             x = torch.from_numpy(np.stack([shapes.render(s) for s in sc])).permute(0, 3, 1, 2).float() / 127.5 - 1
-            # Encoded ENCODE_CHUNK images at a time: the full-resolution activations of 50 images
-            # are 224 MB each, and every such block was mapped fresh and zero-filled by the kernel
-            # (about 100k page faults/s, 45 % system time, 3.7 img/s); 5 images stay under glibc's
-            # 32 MB mmap threshold, so the heap reuses them.
-            for c in range(0, len(x), ENCODE_CHUNK):
-                mean, logvar = vae.moments(x[c:c + ENCODE_CHUNK])
-                means.append(mean.half())
-                stds.append(torch.exp(0.5 * logvar).half())
+            mean, logvar = vae.moments(x)
+            means.append(mean.half())
+            stds.append(torch.exp(0.5 * logvar).half())
             scenes += sc
         common.save_atomic({"mean": torch.cat(means), "std": torch.cat(stds), "scenes": json.dumps(scenes)},
                            shard_path(d, k))
